@@ -1,0 +1,139 @@
+package io.github.sparkmesos.os;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * Starts children with glibc's posix_spawnp: each child leads a new session (so its pid is also its
+ * process group and session id and one signal reaches its whole tree), starts in its working
+ * directory with default signal handling and an empty signal mask, gets /dev/null on stdin and its
+ * output files on stdout and stderr, and inherits no other descriptor of this JVM.
+ */
+public final class ProcessLauncher {
+
+  private static final int POINTER = 8;
+  private static final int SPAWN_STRUCT = 1024; // larger than glibc's posix_spawn_{file_actions,attr}_t
+  private static final int SIGSET = 128;
+
+  private ProcessLauncher() {}
+
+  public static ChildProcess spawn(ProcessSpec spec) throws IOException {
+    Reaper reaper = Reaper.get();
+    // orphans of our children come back to us, so a group's end is always seen and reaped
+    reaper.becomeSubreaper();
+    LibC libc = LibC.INSTANCE;
+    Runtime rt = LibC.runtime();
+    List<Pointer> keepAlive = new ArrayList<>();
+
+    Pointer actions = Memory.allocateDirect(rt, SPAWN_STRUCT);
+    Pointer attr = Memory.allocateDirect(rt, SPAWN_STRUCT);
+    check(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+    check(libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
+    try {
+      check(libc.posix_spawn_file_actions_addopen(actions, 0, cString(rt, "/dev/null", keepAlive),
+          LibC.O_RDONLY, 0), "open /dev/null");
+      redirect(libc, rt, actions, 1, spec.stdout(), keepAlive);
+      redirect(libc, rt, actions, 2, spec.stderr(), keepAlive);
+      check(libc.posix_spawn_file_actions_addchdir_np(actions,
+          cString(rt, spec.workingDirectory().toString(), keepAlive)), "chdir");
+      check(libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), "closefrom");
+
+      Pointer noSignals = Memory.allocateDirect(rt, SIGSET);
+      Pointer allSignals = Memory.allocateDirect(rt, SIGSET);
+      libc.sigemptyset(noSignals);
+      libc.sigfillset(allSignals);
+      check(libc.posix_spawnattr_setsigmask(attr, noSignals), "setsigmask");
+      check(libc.posix_spawnattr_setsigdefault(attr, allSignals), "setsigdefault");
+      check(libc.posix_spawnattr_setflags(attr, (short) (LibC.POSIX_SPAWN_SETSID
+          | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK)), "setflags");
+
+      Pointer argv = cStringArray(rt, spec.argv(), keepAlive);
+      List<String> env = new ArrayList<>();
+      for (Map.Entry<String, String> e : spec.environment().entrySet()) {
+        env.add(e.getKey() + "=" + e.getValue());
+      }
+      Pointer envp = cStringArray(rt, env, keepAlive);
+      Pointer file = cString(rt, resolveExecutable(spec), keepAlive);
+      Pointer pidOut = Memory.allocateDirect(rt, 8);
+
+      reaper.spawnLock().lock();
+      try {
+        int rc = libc.posix_spawnp(pidOut, file, actions, attr, argv, envp);
+        if (rc != 0) {
+          throw new IOException("cannot start '" + spec.argv().get(0) + "' in " + spec.workingDirectory()
+              + ": " + libc.strerror(rc));
+        }
+        int pid = pidOut.getInt(0);
+        return new ChildProcess(pid, reaper.register(pid));
+      } finally {
+        reaper.spawnLock().unlock();
+      }
+    } finally {
+      libc.posix_spawn_file_actions_destroy(actions);
+      libc.posix_spawnattr_destroy(attr);
+    }
+  }
+
+  /**
+   * posix_spawnp searches the caller's PATH, not the child's; resolve a bare name against the
+   * child's PATH so the child's environment decides, as execvp in the child would.
+   */
+  private static String resolveExecutable(ProcessSpec spec) {
+    String name = spec.argv().get(0);
+    if (name.contains("/")) {
+      return name;
+    }
+    String path = spec.environment().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String dir : path.split(":")) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, name);
+      if (java.nio.file.Files.isExecutable(candidate) && !java.nio.file.Files.isDirectory(candidate)) {
+        return candidate.toString();
+      }
+    }
+    return name;
+  }
+
+  private static void redirect(LibC libc, Runtime rt, Pointer actions, int fd, Path file, List<Pointer> keepAlive)
+      throws IOException {
+    if (file == null) {
+      return; // keep ours: descriptors 0-2 are not closed by closefrom(3)
+    }
+    check(libc.posix_spawn_file_actions_addopen(actions, fd, cString(rt, file.toAbsolutePath().toString(), keepAlive),
+        LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND, 0644), "open " + file);
+  }
+
+  private static Pointer cString(Runtime rt, String s, List<Pointer> keepAlive) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    Pointer p = Memory.allocateDirect(rt, bytes.length + 1);
+    p.put(0, bytes, 0, bytes.length);
+    p.putByte(bytes.length, (byte) 0);
+    keepAlive.add(p);
+    return p;
+  }
+
+  private static Pointer cStringArray(Runtime rt, List<String> strings, List<Pointer> keepAlive) {
+    Pointer array = Memory.allocateDirect(rt, (long) (strings.size() + 1) * POINTER);
+    for (int i = 0; i < strings.size(); i++) {
+      array.putPointer((long) i * POINTER, cString(rt, strings.get(i), keepAlive));
+    }
+    array.putAddress((long) strings.size() * POINTER, 0L);
+    keepAlive.add(array);
+    return array;
+  }
+
+  private static void check(int rc, String what) throws IOException {
+    if (rc != 0) {
+      throw new IOException("posix_spawn setup failed (" + what + "): " + LibC.INSTANCE.strerror(rc));
+    }
+  }
+}
