@@ -1,0 +1,95 @@
+package io.github.sparkmesos.executor.cli;
+
+import io.github.sparkmesos.executor.Executor;
+import io.github.sparkmesos.executor.demo.Demo;
+import io.github.sparkmesos.executor.harness.Harness;
+import io.github.sparkmesos.executor.harness.HarnessOptions;
+import io.github.sparkmesos.executor.mesos.AgentConnection;
+import io.github.sparkmesos.executor.mesos.AgentEnvironment;
+import io.github.sparkmesos.executor.mesos.WireFormat;
+import io.github.sparkmesos.executor.util.Log;
+import io.github.sparkmesos.fetcher.Fetcher;
+import io.github.sparkmesos.fetcher.FetcherOptions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code spark-mesos-executor [executor|harness|demo] ...}: the ways in. */
+public final class Main {
+
+  /** json or protobuf: what the executor speaks to the agent (protobuf by default). */
+  public static final String CONTENT_TYPE_VARIABLE = "SPARK_MESOS_EXECUTOR_CONTENT_TYPE";
+
+  private static final String USAGE = """
+      usage: spark-mesos-executor [executor] [--content-type json|protobuf]
+                                  run as a Mesos executor (the agent sets MESOS_* in the environment)
+             spark-mesos-executor harness TASK.json [options]
+                                  play a Mesos agent on loopback and run the executor under it
+             spark-mesos-executor demo
+                                  a real Spark driver computing Pi on an executor run by the harness
+             spark-mesos-executor help""";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(Arrays.asList(args)));
+  }
+
+  static int run(List<String> args) {
+    String mode = args.isEmpty() || args.get(0).startsWith("--") ? "executor" : args.get(0);
+    List<String> rest = args.isEmpty() || args.get(0).startsWith("--") ? args : args.subList(1, args.size());
+    try {
+      return switch (mode) {
+        case "executor" -> executor(rest, System.getenv());
+        case "harness" -> harness(rest);
+        case "demo" -> Demo.run(rest);
+        case "help", "-h", "--help" -> {
+          System.out.println(USAGE + "\n\n" + HarnessOptions.USAGE);
+          yield 0;
+        }
+        default -> {
+          System.err.println("unknown mode '" + mode + "'\n" + USAGE);
+          yield 2;
+        }
+      };
+    } catch (IllegalArgumentException e) {
+      Log.error(e.getMessage());
+      return 2;
+    }
+  }
+
+  static int executor(List<String> args, Map<String, String> env) {
+    Log.component("executor");
+    WireFormat format = WireFormat.parse(Optional.ofNullable(env.get(CONTENT_TYPE_VARIABLE)).orElse("protobuf"));
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--content-type") && i + 1 < args.size()) {
+        format = WireFormat.parse(args.get(++i));
+      } else {
+        throw new IllegalArgumentException("unknown executor option '" + args.get(i) + "'\n" + USAGE);
+      }
+    }
+    AgentEnvironment agentEnv = AgentEnvironment.from(env);
+    AgentConnection agent = new AgentConnection(agentEnv.agentUrl(), format, agentEnv.authenticationToken());
+    return new Executor(agentEnv, agent, env, new Fetcher(FetcherOptions.defaults())).run();
+  }
+
+  static int harness(List<String> args) throws java.io.UncheckedIOException {
+    Log.component("harness");
+    if (args.isEmpty() || args.contains("--help")) {
+      System.out.println(HarnessOptions.USAGE);
+      return args.isEmpty() ? 2 : 0;
+    }
+    HarnessOptions options = HarnessOptions.parse(args);
+    try {
+      Harness.Result result = Harness.run(options, System.out);
+      if (result.exitCode() == 0) {
+        Log.info("every task ended and the executor exited; sandbox " + result.sandbox());
+      }
+      return result.exitCode();
+    } catch (java.io.IOException e) {
+      Log.error(e.toString());
+      return 1;
+    }
+  }
+}

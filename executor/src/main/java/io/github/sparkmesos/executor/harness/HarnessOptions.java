@@ -1,0 +1,125 @@
+package io.github.sparkmesos.executor.harness;
+
+import io.github.sparkmesos.executor.mesos.Durations;
+import io.github.sparkmesos.executor.mesos.WireFormat;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The command line of {@code spark-mesos-executor harness}. */
+public record HarnessOptions(
+    Path taskFile,
+    Optional<Path> sandbox,
+    Optional<Duration> killAfter,
+    Optional<Duration> killGrace,
+    Optional<Duration> shutdownAfter,
+    Optional<Duration> restartAgentAfter,
+    Duration restartDuration,
+    boolean checkpoint,
+    Duration timeout,
+    WireFormat contentType,
+    boolean authenticate,
+    boolean taskKillingState,
+    Duration shutdownGracePeriod,
+    Map<String, String> executorEnvironment,
+    List<String> executorCommand) {
+
+  public static final String USAGE = """
+      usage: spark-mesos-executor harness TASK.json [options]
+        TASK.json                   a TaskInfo (or a TaskGroupInfo {"tasks": [...]}) in Mesos v1 JSON
+        --sandbox DIR               the executor's sandbox (default: a new temporary directory)
+        --kill-after DURATION       send KILL this long after the task's TASK_RUNNING
+        --kill-grace DURATION       the kill_policy of that KILL (default: the TaskInfo's, else 3secs)
+        --shutdown-after DURATION   send SHUTDOWN this long after TASK_RUNNING
+        --restart-agent-after DURATION
+                                    close the subscription this long after TASK_RUNNING and answer 503
+                                    for --restart-duration (default 1secs), as a restarting agent
+        --checkpoint                the framework checkpoints (MESOS_CHECKPOINT=1)
+        --timeout DURATION          give up after this long (default 10mins)
+        --content-type json|protobuf  what the executor speaks (default protobuf)
+        --authenticate              require MESOS_EXECUTOR_AUTHENTICATION_TOKEN as a Bearer token
+        --task-killing-state        the framework has the TASK_KILLING_STATE capability
+        --shutdown-grace-period DURATION  MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD (default 5secs)
+        --env NAME=VALUE            add to the executor's environment (repeatable; JAVA_HOME and
+                                    PATH are passed on as --executor_environment_variables would)
+        --executor-command CMD      run CMD (through sh -c) instead of this program's executor mode
+      DURATION is a Mesos duration: 500ms, 5secs, 2mins.
+      Each status update is printed on stdout as one JSON line.""";
+
+  public static HarnessOptions parse(List<String> args) {
+    Path taskFile = null;
+    Optional<Path> sandbox = Optional.empty();
+    Optional<Duration> killAfter = Optional.empty();
+    Optional<Duration> killGrace = Optional.empty();
+    Optional<Duration> shutdownAfter = Optional.empty();
+    Optional<Duration> restartAfter = Optional.empty();
+    Duration restartDuration = Duration.ofSeconds(1);
+    boolean checkpoint = false;
+    Duration timeout = Duration.ofMinutes(10);
+    WireFormat format = WireFormat.PROTOBUF;
+    boolean authenticate = false;
+    boolean killingState = false;
+    Duration shutdownGrace = Duration.ofSeconds(5);
+    Map<String, String> env = new LinkedHashMap<>();
+    List<String> command = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      switch (a) {
+        case "--sandbox" -> sandbox = Optional.of(Path.of(value(args, ++i, a)));
+        case "--kill-after" -> killAfter = Optional.of(duration(args, ++i, a));
+        case "--kill-grace" -> killGrace = Optional.of(duration(args, ++i, a));
+        case "--shutdown-after" -> shutdownAfter = Optional.of(duration(args, ++i, a));
+        case "--restart-agent-after" -> restartAfter = Optional.of(duration(args, ++i, a));
+        case "--restart-duration" -> restartDuration = duration(args, ++i, a);
+        case "--checkpoint" -> checkpoint = true;
+        case "--timeout" -> timeout = duration(args, ++i, a);
+        case "--content-type" -> format = WireFormat.parse(value(args, ++i, a));
+        case "--authenticate" -> authenticate = true;
+        case "--task-killing-state" -> killingState = true;
+        case "--shutdown-grace-period" -> shutdownGrace = duration(args, ++i, a);
+        case "--env" -> {
+          String kv = value(args, ++i, a);
+          int eq = kv.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--env: expected NAME=VALUE, got '" + kv + "'");
+          }
+          env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        case "--executor-command" -> command = List.of("/bin/sh", "-c", value(args, ++i, a));
+        default -> {
+          if (a.startsWith("--")) {
+            throw new IllegalArgumentException("unknown option " + a);
+          }
+          if (taskFile != null) {
+            throw new IllegalArgumentException("only one TASK.json may be given (got " + taskFile + " and " + a + ")");
+          }
+          taskFile = Path.of(a);
+        }
+      }
+    }
+    if (taskFile == null) {
+      throw new IllegalArgumentException("TASK.json is required");
+    }
+    return new HarnessOptions(taskFile, sandbox, killAfter, killGrace, shutdownAfter, restartAfter, restartDuration,
+        checkpoint, timeout, format, authenticate, killingState, shutdownGrace, env, command);
+  }
+
+  private static String value(List<String> args, int i, String option) {
+    if (i >= args.size()) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  private static Duration duration(List<String> args, int i, String option) {
+    try {
+      return Durations.parse(value(args, i, option));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+  }
+}

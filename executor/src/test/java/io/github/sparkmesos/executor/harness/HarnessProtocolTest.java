@@ -1,0 +1,145 @@
+package io.github.sparkmesos.executor.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sparkmesos.executor.demo.Demo;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The executor JVM under the harness, speaking the real protocol, with plain commands (no Spark). */
+class HarnessProtocolTest {
+
+  private static final List<TaskState> FINISHED = List.of(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
+      TaskState.TASK_FINISHED);
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "protobuf"})
+  void aCommandRunsToTaskFinishedInBothContentTypes(String contentType, @TempDir Path dir) throws Exception {
+    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("t1", "echo hello from the task"),
+        "--content-type", contentType);
+    assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
+    assertEquals(FINISHED, run.result().states("t1"));
+    assertEquals("SOURCE_EXECUTOR", run.result().terminal("t1").source());
+    assertEquals(3, run.stdout().size(), "one JSON line per update: " + run.stdout());
+    assertEquals("hello from the task", Files.readString(dir.resolve("sandbox/tasks/t1/stdout")).trim());
+    assertTrue(Files.readString(dir.resolve("sandbox/stderr")).contains(
+        contentType.equals("json") ? "application/json" : "application/x-protobuf"));
+    assertTrue(run.result().executorExit().orElseThrow().isSuccess());
+  }
+
+  @Test
+  void aNonZeroExitIsTaskFailedWithTheCode(@TempDir Path dir) throws Exception {
+    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("t3", "exit 3"));
+    Harness.Update last = run.result().terminal("t3");
+    assertEquals(TaskState.TASK_FAILED, last.state());
+    assertTrue(last.message().contains("exited with status 3"), last.message());
+    assertEquals(0, run.result().exitCode(), "a failed task is still a clean run: " + run.result().problems());
+  }
+
+  @Test
+  void badDocumentsFailTheirTaskAndTheExecutorServesTheOthers(@TempDir Path dir) throws Exception {
+    String notJson = Demo.taskInfoJson("bad-json", "{not json".getBytes(StandardCharsets.UTF_8));
+    String noBackend = Demo.taskInfoJson("no-backend", "{\"conf\":{}}".getBytes(StandardCharsets.UTF_8));
+    String good = HarnessRun.commandTask("good", "exit 0");
+    HarnessRun.Run run = HarnessRun.run(dir, "[" + notJson + "," + noBackend + "," + good + "]");
+
+    Harness.Update bad = run.result().terminal("bad-json");
+    assertEquals(TaskState.TASK_FAILED, bad.state());
+    assertEquals("REASON_TASK_INVALID", bad.reason());
+    assertTrue(bad.message().contains("TaskInfo.data") && bad.message().contains("not valid JSON"), bad.message());
+    Harness.Update missing = run.result().terminal("no-backend");
+    assertEquals("REASON_TASK_INVALID", missing.reason());
+    assertTrue(missing.message().contains("TaskInfo.data.backend"), missing.message());
+    assertEquals(FINISHED, run.result().states("good"));
+    assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
+  }
+
+  @Test
+  void killReachesTheWholeTreeIncludingAGrandchildIgnoringTerm(@TempDir Path dir) throws Exception {
+    Path ready = dir.resolve("ready");
+    String command = "trap '' TERM; (trap '' TERM; exec sleep 1000) & (sh -c \"trap '' TERM; sleep 1001\" &);"
+        + " touch " + ready + "; wait";
+    Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("k", command), "--kill-grace", "300ms",
+        "--task-killing-state");
+    Fixtures.awaitFile(ready);
+    harness.kill("k");
+    HarnessRun.Run run = HarnessRun.finish(harness);
+    assertEquals(List.of(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLING,
+        TaskState.TASK_KILLED), run.result().states("k"));
+    assertTrue(run.result().terminal("k").message().contains("Killed"), run.result().terminal("k").message());
+    // the harness fails the run if any process of it outlived the executor
+    assertEquals(List.of(), run.result().violations());
+    assertEquals(0, run.result().exitCode(), run.result().problems().toString());
+  }
+
+  @Test
+  void updatesAreReplayedAfterAnAgentRestartWithCheckpointing(@TempDir Path dir) throws Exception {
+    // the agent restarts as soon as TASK_RUNNING arrives: that ACK is lost, the task ends during the outage
+    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("r", "exit 0"), "--checkpoint",
+        "--restart-agent-after", "0ms", "--restart-duration", "2secs",
+        "--env", "MESOS_SUBSCRIPTION_BACKOFF_MAX=300ms");
+    assertEquals(FINISHED, run.result().states("r"), "no update lost and none twice: " + run.stdout());
+    assertTrue(run.result().subscriptions() >= 2, "the executor re-subscribed");
+    assertEquals(List.of(), run.result().violations());
+    assertEquals(0, run.result().exitCode(), run.result().problems().toString());
+    assertTrue(Files.readString(dir.resolve("sandbox/stderr")).contains("replayed"));
+  }
+
+  @Test
+  void withoutCheckpointingADisconnectedExecutorKillsItsTasksAndExits(@TempDir Path dir) throws Exception {
+    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("n", "exec sleep 1000"),
+        "--restart-agent-after", "0ms", "--restart-duration", "30secs");
+    assertNotEquals(0, run.result().executorExit().orElseThrow().code(), "the executor gave up");
+    assertEquals(1, run.result().subscriptions());
+    Harness.Update last = run.result().terminal("n");
+    assertEquals("SOURCE_AGENT", last.source(), "the agent, not the executor, reports the task");
+    assertEquals(List.of(), run.result().violations(), "no process of the task is left");
+  }
+
+  @Test
+  void theTokenIsSentAndNeverReachesTheTask(@TempDir Path dir) throws Exception {
+    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("tok", "env > env.txt"), "--authenticate");
+    assertEquals(0, run.result().exitCode(), run.result().problems().toString());
+    String env = Files.readString(dir.resolve("sandbox/tasks/tok/env.txt"));
+    assertFalse(env.contains("MESOS_EXECUTOR_AUTHENTICATION_TOKEN"), env);
+    assertFalse(env.contains("harness-"), "the token value itself");
+    assertTrue(env.contains("MESOS_SANDBOX="));
+  }
+
+  @Test
+  void aTaskGroupRunsItsCommandsAsGiven(@TempDir Path dir) throws Exception {
+    String group = """
+        {"tasks": [
+          {"name": "a", "task_id": {"value": "a"}, "command": {"value": "echo $GREETING > out.txt",
+            "environment": {"variables": [{"name": "GREETING", "value": "hi"}]}}},
+          {"name": "b", "task_id": {"value": "b"}, "command": {"shell": false, "value": "/bin/true",
+            "arguments": ["true"]}}
+        ]}""";
+    HarnessRun.Run run = HarnessRun.run(dir, group);
+    assertEquals(FINISHED, run.result().states("a"));
+    assertEquals(FINISHED, run.result().states("b"));
+    assertEquals("hi", Files.readString(dir.resolve("sandbox/tasks/a/out.txt")).trim());
+    assertEquals(0, run.result().exitCode(), run.result().problems().toString());
+  }
+
+  @Test
+  void shutdownKillsTheTasksAndTheExecutorExits(@TempDir Path dir) throws Exception {
+    Path ready = dir.resolve("ready");
+    Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("s", "touch " + ready + "; exec sleep 1000"));
+    Fixtures.awaitFile(ready);
+    harness.shutdown();
+    HarnessRun.Run run = HarnessRun.finish(harness);
+    assertEquals(TaskState.TASK_KILLED, run.result().terminal("s").state());
+    assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
+  }
+}

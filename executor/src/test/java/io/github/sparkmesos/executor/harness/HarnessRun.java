@@ -1,0 +1,70 @@
+package io.github.sparkmesos.executor.harness;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import io.github.sparkmesos.executor.demo.Demo;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the real harness (and through it a real executor JVM) on a task file, for tests. */
+public final class HarnessRun {
+
+  private HarnessRun() {}
+
+  /** A LAUNCH TaskInfo whose Spark document runs {@code command} instead of the backend. */
+  public static String commandTask(String taskId, String command) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("conf", Map.of());
+    doc.put("backend", backend(taskId));
+    doc.put("command", command);
+    return Demo.taskInfoJson(taskId, new com.google.gson.Gson().toJson(doc).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static Map<String, Object> backend(String taskId) {
+    return Map.of("driverUrl", "spark://CoarseGrainedScheduler@127.0.0.1:1", "executorId", taskId,
+        "appId", "app-test", "cores", 1);
+  }
+
+  public record Run(Harness.Result result, List<String> stdout) {}
+
+  public static Run run(Path dir, String taskJson, String... options) throws Exception {
+    Harness harness = start(dir, taskJson, options);
+    return finish(harness);
+  }
+
+  private static final Map<Harness, ByteArrayOutputStream> OUTPUTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  public static Harness start(Path dir, String taskJson, String... options) throws Exception {
+    Path taskFile = dir.resolve("task.json");
+    Files.writeString(taskFile, taskJson);
+    List<String> args = new ArrayList<>(List.of(taskFile.toString(), "--sandbox", dir.resolve("sandbox").toString(),
+        "--timeout", "3mins"));
+    args.addAll(List.of(options));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Harness harness = Harness.start(HarnessOptions.parse(args), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    OUTPUTS.put(harness, bytes);
+    return harness;
+  }
+
+  public static Run finish(Harness harness) {
+    Harness.Result result = harness.awaitResult();
+    String text = OUTPUTS.remove(harness).toString(StandardCharsets.UTF_8);
+    List<String> lines = text.lines().toList();
+    for (String line : lines) {
+      // each line is one JSON object with the documented keys
+      var o = JsonParser.parseString(line).getAsJsonObject();
+      for (String key : List.of("task_id", "state", "reason", "message", "source", "timestamp")) {
+        assertTrue(o.has(key), "missing " + key + " in " + line);
+      }
+    }
+    return new Run(result, lines);
+  }
+}

@@ -1,0 +1,19 @@
+package io.github.sparkmesos.fetcher;
+
+/**
+ * Receives progress of a transfer: at most about once per MiB, and once at the end.
+ * Called on the thread that runs {@link Fetcher#fetch}; an exception thrown here aborts the fetch.
+ */
+@FunctionalInterface
+public interface FetchProgress {
+
+    /** Ignores progress. */
+    FetchProgress NONE = (uri, bytes, total) -> { };
+
+    /**
+     * @param uri           the URI being fetched, without user information
+     * @param bytes         bytes transferred from the source so far
+     * @param totalOrMinus1 the size announced by the source, or -1 when unknown
+     */
+    void onProgress(String uri, long bytes, long totalOrMinus1);
+}

@@ -1,0 +1,211 @@
+package io.github.sparkmesos.fetcher.internal;
+
+import io.github.sparkmesos.fetcher.FetchProgress;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The bytes of one source, as read by a step: counts them, reports progress about once per MiB and once
+ * at the end, remembers the first read failure of the source (so a step can tell "the download broke"
+ * from "the archive is corrupt"), and checks at the end that the whole announced length arrived.
+ *
+ * <p>{@link #available()} looks one byte ahead when the source has nothing buffered. This matters for
+ * {@link java.util.zip.GZIPInputStream}: after each gzip member it only looks for another member if
+ * {@code available() > 0} (or enough bytes are left in its own buffer), so a network stream that happens
+ * to have an empty buffer at a member boundary would otherwise end a multi-member gzip early, silently.
+ */
+public final class TransferStream extends InputStream {
+
+    static final long REPORT_EVERY = 1L << 20;
+
+    private final InputStream in;
+    private final long length;
+    private final String uri;
+    private final FetchProgress progress;
+    private final Function<IOException, String> describer;
+    private final Closeable resource;
+
+    private long count;
+    private long nextReport = REPORT_EVERY;
+    private long lastReported = -1;
+    private int peeked = -1;
+    private boolean eof;
+    private IOException failure;
+    private boolean finished;
+    private boolean closed;
+
+    /**
+     * @param in        the source's bytes
+     * @param length    the announced length, or -1
+     * @param uri       the URI to report progress for (already redacted)
+     * @param describer turns a read failure of the source into a reason
+     * @param resource  closed with this stream (for example the HTTP response)
+     */
+    TransferStream(InputStream in, long length, String uri, FetchProgress progress,
+                   Function<IOException, String> describer, Closeable resource) {
+        this.in = Objects.requireNonNull(in);
+        this.length = length;
+        this.uri = uri;
+        this.progress = Objects.requireNonNull(progress);
+        this.describer = Objects.requireNonNull(describer);
+        this.resource = resource;
+    }
+
+    /** Bytes read from the source so far. */
+    public long bytes() {
+        return count;
+    }
+
+    /** The announced length, or -1. */
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n == -1 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        if (peeked >= 0) {
+            b[off] = (byte) peeked;
+            peeked = -1;
+            return 1;
+        }
+        if (eof) {
+            return -1;
+        }
+        int n = readSource(b, off, len);
+        if (n == -1) {
+            eof = true;
+        }
+        return n;
+    }
+
+    @Override
+    public int available() throws IOException {
+        if (peeked >= 0) {
+            return 1;
+        }
+        if (eof) {
+            return 0;
+        }
+        int buffered = in.available();
+        if (buffered > 0) {
+            return buffered;
+        }
+        byte[] one = new byte[1];
+        int n = readSource(one, 0, 1);
+        if (n == -1) {
+            eof = true;
+            return 0;
+        }
+        peeked = one[0] & 0xff;
+        return 1;
+    }
+
+    private int readSource(byte[] b, int off, int len) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw remember(new InterruptedIOException("interrupted"));
+        }
+        int n;
+        try {
+            n = in.read(b, off, len);
+        } catch (IOException e) {
+            throw remember(e);
+        }
+        if (n > 0) {
+            count += n;
+            if (count >= nextReport && count != length) { // the end is reported by finish(), once
+                nextReport = (count / REPORT_EVERY + 1) * REPORT_EVERY;
+                report();
+            }
+        }
+        return n;
+    }
+
+    private IOException remember(IOException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        return e;
+    }
+
+    /**
+     * Reads what is left of the source, checks that the announced length arrived, and reports the final
+     * progress. Steps call this before anything becomes visible in the sandbox.
+     */
+    public void finish() throws StepException {
+        if (finished) {
+            return;
+        }
+        byte[] buf = new byte[8192];
+        try {
+            while (read(buf, 0, buf.length) != -1) {
+                // trailing bytes after the end of the content (for example after an archive) are ignored
+            }
+        } catch (IOException e) {
+            throw failure(e, "reading the source failed");
+        }
+        if (length >= 0 && count != length) {
+            throw new StepException("the transfer ended after " + count + " of " + length + " bytes");
+        }
+        finished = true;
+        if (count != lastReported) {
+            report();
+        }
+    }
+
+    private void report() {
+        lastReported = count;
+        progress.onProgress(uri, count, length);
+    }
+
+    /**
+     * The reason for an I/O failure of a step that reads this stream: a transfer failure when the source
+     * itself failed, else {@code problem} (for example "not a valid gzip file") with the exception's message.
+     */
+    public StepException failure(IOException e, String problem) {
+        if (failure != null) {
+            return new StepException("transfer failed after " + count + (length >= 0 ? " of " + length : "")
+                    + " bytes: " + describer.apply(failure), failure);
+        }
+        return new StepException(problem + ": " + messageOf(e), e);
+    }
+
+    static String messageOf(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing to do: the outcome was decided before closing
+        }
+        if (resource != null) {
+            try {
+                resource.close();
+            } catch (IOException ignored) {
+                // as above
+            }
+        }
+    }
+}

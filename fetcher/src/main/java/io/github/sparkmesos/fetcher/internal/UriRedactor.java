@@ -1,0 +1,22 @@
+package io.github.sparkmesos.fetcher.internal;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Removes user information ({@code user:password@}) from URIs before they reach any message. */
+public final class UriRedactor {
+
+    /** scheme://, then the longest run of authority characters that ends with '@'. */
+    private static final Pattern USERINFO = Pattern.compile("^(\\s*[A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
+
+    private UriRedactor() {
+    }
+
+    public static String redact(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        Matcher m = USERINFO.matcher(uri);
+        return m.find() ? m.group(1) + uri.substring(m.end()) : uri;
+    }
+}
