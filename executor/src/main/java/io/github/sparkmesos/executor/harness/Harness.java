@@ -146,11 +146,15 @@ public final class Harness {
       com.google.gson.JsonElement root = JsonParser.parseString(text);
       if (root.isJsonArray()) {
         for (com.google.gson.JsonElement e : root.getAsJsonArray()) {
-          tasks.add(parseTask(e.toString()));
+          tasks.add(parseTask(e.getAsJsonObject()));
+        }
+      } else if (root.getAsJsonObject().has("tasks")) {
+        isGroup = true;
+        for (com.google.gson.JsonElement e : root.getAsJsonObject().getAsJsonArray("tasks")) {
+          tasks.add(parseTask(e.getAsJsonObject()));
         }
       } else {
-        isGroup = root.getAsJsonObject().has("tasks");
-        tasks = isGroup ? parseGroup(text) : List.of(parseTask(text));
+        tasks.add(parseTask(root.getAsJsonObject()));
       }
     } catch (RuntimeException | InvalidProtocolBufferException e) {
       throw new IllegalArgumentException(options.taskFile() + ": not a TaskInfo or TaskGroupInfo in Mesos v1 JSON: "
@@ -164,30 +168,18 @@ public final class Harness {
     return harness;
   }
 
-  private static TaskInfo parseTask(String json) throws InvalidProtocolBufferException {
+  /** Parses one TaskInfo, first filling what the master and agent would have filled. */
+  private static TaskInfo parseTask(JsonObject json) throws InvalidProtocolBufferException {
+    if (!json.has("agent_id") && !json.has("agentId")) {
+      JsonObject agent = new JsonObject();
+      agent.addProperty("value", AGENT_ID);
+      json.add("agent_id", agent);
+    }
+    if (!json.has("name") && json.has("task_id") && json.get("task_id").isJsonObject()) {
+      json.addProperty("name", "task " + json.getAsJsonObject("task_id").get("value").getAsString());
+    }
     TaskInfo.Builder b = TaskInfo.newBuilder();
-    JsonFormat.parser().merge(json, b);
-    return complete(b);
-  }
-
-  private static List<TaskInfo> parseGroup(String json) throws InvalidProtocolBufferException {
-    TaskGroupInfo.Builder b = TaskGroupInfo.newBuilder();
-    JsonFormat.parser().merge(json, b);
-    List<TaskInfo> list = new ArrayList<>();
-    for (TaskInfo.Builder t : b.getTasksBuilderList()) {
-      list.add(complete(t));
-    }
-    return list;
-  }
-
-  /** Fills what the agent and master would have filled; the rest must be in the file. */
-  private static TaskInfo complete(TaskInfo.Builder b) {
-    if (!b.hasAgentId()) {
-      b.setAgentId(AgentID.newBuilder().setValue(AGENT_ID));
-    }
-    if (!b.hasName() && b.hasTaskId()) {
-      b.setName("task " + b.getTaskId().getValue());
-    }
+    JsonFormat.parser().merge(json.toString(), b);
     if (!b.isInitialized()) {
       throw new IllegalArgumentException("missing required fields " + b.findInitializationErrors());
     }
@@ -337,6 +329,23 @@ public final class Harness {
 
   private synchronized void onSubscribed(Call.Subscribe subscribe) {
     subscriptions++;
+    FrameworkInfo.Builder framework = FrameworkInfo.newBuilder().setId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID))
+        .setName("spark-mesos-executor harness").setUser(System.getProperty("user.name"))
+        .setCheckpoint(options.checkpoint());
+    if (options.taskKillingState()) {
+      framework.addCapabilities(FrameworkInfo.Capability.newBuilder()
+          .setType(FrameworkInfo.Capability.Type.TASK_KILLING_STATE));
+    }
+    Event subscribed = Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
+        .setExecutorInfo(ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(executorId))
+            .setFrameworkId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID))
+            .setType(ExecutorInfo.Type.CUSTOM))
+        .setFrameworkInfo(framework)
+        .setAgentInfo(AgentInfo.newBuilder().setHostname("localhost").setId(AgentID.newBuilder().setValue(AGENT_ID)))
+        .setContainerId(ContainerID.newBuilder().setValue(runId)))
+        .build();
+    api.send(subscribed);
+    // the agent feeds replayed updates into its update path; their ACKs follow SUBSCRIBED
     for (Call.Update u : subscribe.getUnacknowledgedUpdatesList()) {
       String invalid = AgentApi.validateStatus(u.getStatus(), executorId);
       if (invalid != null) {
@@ -357,22 +366,6 @@ public final class Harness {
         }
       }
     }
-    FrameworkInfo.Builder framework = FrameworkInfo.newBuilder().setId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID))
-        .setName("spark-mesos-executor harness").setUser(System.getProperty("user.name"))
-        .setCheckpoint(options.checkpoint());
-    if (options.taskKillingState()) {
-      framework.addCapabilities(FrameworkInfo.Capability.newBuilder()
-          .setType(FrameworkInfo.Capability.Type.TASK_KILLING_STATE));
-    }
-    Event subscribed = Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
-        .setExecutorInfo(ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(executorId))
-            .setFrameworkId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID))
-            .setType(ExecutorInfo.Type.CUSTOM))
-        .setFrameworkInfo(framework)
-        .setAgentInfo(AgentInfo.newBuilder().setHostname("localhost").setId(AgentID.newBuilder().setValue(AGENT_ID)))
-        .setContainerId(ContainerID.newBuilder().setValue(runId)))
-        .build();
-    api.send(subscribed);
     if (!launched) {
       launched = true;
       if (group) {

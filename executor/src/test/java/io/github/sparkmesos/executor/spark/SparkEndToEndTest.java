@@ -1,0 +1,143 @@
+package io.github.sparkmesos.executor.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import io.github.sparkmesos.executor.demo.Demo;
+import io.github.sparkmesos.executor.demo.FileServer;
+import io.github.sparkmesos.executor.demo.SparkDistribution;
+import io.github.sparkmesos.executor.demo.SparkDriver;
+import io.github.sparkmesos.executor.harness.Harness;
+import io.github.sparkmesos.executor.harness.HarnessRun;
+import io.github.sparkmesos.executor.task.InvalidTaskException;
+import io.github.sparkmesos.executor.task.SparkLaunch;
+import io.github.sparkmesos.executor.task.SparkTaskDocument;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Spark 3.5.9 driver, and a real CoarseGrainedExecutorBackend fetched as a tarball over HTTP
+ * and started by the executor under the harness.
+ */
+class SparkEndToEndTest {
+
+  private static SparkDriver.Layout layout;
+  private static FileServer server;
+  private static String executorUri;
+
+  @BeforeAll
+  static void distribution() throws Exception {
+    Path home = Path.of(System.getProperty("sme.home", "..")).toAbsolutePath().normalize();
+    layout = SparkDriver.Layout.of(home);
+    if (!layout.built()) {
+      String why = "Spark jars not built under " + home + "/spark-testkit/target (run ./mvnw package)";
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException(why + "; CI=true never skips");
+      }
+      Assumptions.abort(why);
+    }
+    Path tarball = SparkDistribution.ensureTarball(layout.sparkJars(), home.resolve("build/spark"));
+    server = new FileServer(tarball.getParent());
+    executorUri = server.url(tarball.getFileName().toString());
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void theJobRunsOnTheExecutorAndTheDriverStopGivesTaskFinished(@TempDir Path dir) throws Exception {
+    try (SparkDriver driver = SparkDriver.start(layout, dir.resolve("driver"), List.of("--partitions", "100"),
+        Duration.ofMinutes(3))) {
+      HarnessRun.Run run = HarnessRun.run(dir, Demo.taskInfoJson("1", executorUri, driver.driverUrl(),
+          driver.appId()));
+      assertEquals(List.of(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED),
+          run.result().states("1"), run.stdout().toString());
+      assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
+      assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess(), driver.output().toString());
+      double pi = driver.pi().orElseThrow();
+      assertTrue(Math.abs(pi - Math.PI) < 0.01, "pi = " + pi);
+      String result = driver.output().stream().filter(l -> l.startsWith("PI_RESULT")).findFirst().orElseThrow();
+      assertTrue(result.contains("ranOn=1/"), "every task ran on executor 1: " + result);
+      // Spark's scratch space went to the task's sandbox (MESOS_SANDBOX) and was removed at exit
+      assertTrue(Files.isDirectory(dir.resolve("sandbox/tasks/1/spark-3.5.9-bin-sme")));
+    }
+  }
+
+  @Test
+  void killEndsEveryProcessOfTheTaskIncludingJavaUnderShAndATermIgnoringGrandchild(@TempDir Path dir)
+      throws Exception {
+    Path hold = dir.resolve("hold");
+    try (SparkDriver driver = SparkDriver.start(layout, dir.resolve("driver"), List.of("--partitions", "20",
+        "--hold-file", hold.toString()), Duration.ofMinutes(3))) {
+      Map<String, Object> conf = new LinkedHashMap<>();
+      conf.put("spark.executor.uri", executorUri);
+      conf.put("spark.executor.memory", "512m");
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("conf", conf);
+      doc.put("backend", Map.of("driverUrl", driver.driverUrl(), "executorId", "2", "appId", driver.appId(),
+          "cores", 1, "hostname", "127.0.0.1"));
+      // the command Spark would run, beside a grandchild that ignores SIGTERM
+      doc.put("command", "sh -c \"trap '' TERM; exec sleep 1000\" & " + sparkCommand(doc));
+      Harness harness = HarnessRun.start(dir, Demo.taskInfoJson("2",
+          new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)), "--kill-grace", "2secs");
+      awaitLine(driver, "PI_RESULT");
+      harness.kill("2");
+      HarnessRun.Run run = HarnessRun.finish(harness);
+      assertEquals(TaskState.TASK_KILLED, run.result().terminal("2").state(), run.stdout().toString());
+      assertEquals(List.of(), run.result().violations(), "no process of the task outlived it");
+      assertEquals(0, run.result().exitCode(), run.result().problems().toString());
+      Files.createFile(hold);
+      assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess());
+    }
+  }
+
+  @Test
+  void aCommandExitingThreeIsTaskFailedWithThreeInItsMessage(@TempDir Path dir) throws Exception {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("conf", Map.of("spark.executor.uri", executorUri));
+    doc.put("backend", HarnessRun.backend("3"));
+    doc.put("command", "cd spark-3*/bin && test -x spark-class && exit 3");
+    HarnessRun.Run run = HarnessRun.run(dir, Demo.taskInfoJson("3",
+        new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)));
+    Harness.Update last = run.result().terminal("3");
+    assertEquals(TaskState.TASK_FAILED, last.state());
+    assertTrue(last.message().contains("exited with status 3"), last.message());
+    assertEquals(0, run.result().exitCode(), run.result().problems().toString());
+  }
+
+  private static String sparkCommand(Map<String, Object> doc) throws InvalidTaskException {
+    Map<String, Object> withoutCommand = new LinkedHashMap<>(doc);
+    withoutCommand.remove("command");
+    SparkTaskDocument parsed = SparkTaskDocument.parse(new Gson().toJson(withoutCommand)
+        .getBytes(StandardCharsets.UTF_8));
+    return new SparkLaunch(parsed, Optional.empty(), Optional.empty()).command();
+  }
+
+  /** Waits (at most three minutes) for the driver to print a line: its progress is the event. */
+  private static void awaitLine(SparkDriver driver, String prefix) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (driver.output().stream().noneMatch(l -> l.startsWith(prefix))) {
+      assertTrue(System.nanoTime() < deadline && !driver.process().onExit().isDone(),
+          "the driver never printed " + prefix + ": " + driver.output());
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+}
