@@ -38,6 +38,9 @@ final class AgentApi {
     void update(TaskStatus status);
 
     void message(byte[] data);
+
+    /** A request was refused with a 4xx status: a real agent would refuse it too. */
+    default void rejected(int status, String reason) {}
   }
 
   private final String frameworkId;
@@ -318,7 +321,10 @@ final class AgentApi {
     return null;
   }
 
-  private static void reply(HttpExchange exchange, int code, String text) throws IOException {
+  private void reply(HttpExchange exchange, int code, String text) throws IOException {
+    if (code >= 400 && code < 500) {
+      handler.rejected(code, text);
+    }
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > 0) {
       exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");

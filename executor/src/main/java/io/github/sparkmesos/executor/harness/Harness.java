@@ -213,6 +213,13 @@ public final class Harness {
       public void message(byte[] data) {
         Log.info("executor message of " + data.length + " bytes");
       }
+
+      @Override
+      public void rejected(int status, String reason) {
+        synchronized (Harness.this) {
+          violation("the agent API answered " + status + ": " + reason);
+        }
+      }
     });
     api.start();
     Log.info("agent API on http://" + api.endpoint() + "/api/v1/executor; sandbox " + sandbox);

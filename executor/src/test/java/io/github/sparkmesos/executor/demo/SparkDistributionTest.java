@@ -1,5 +1,14 @@
 package io.github.sparkmesos.executor.demo;
 
+import io.github.sparkmesos.os.ChildProcess;
+import io.github.sparkmesos.os.Command;
+import io.github.sparkmesos.os.ExitStatus;
+import io.github.sparkmesos.os.ProcessLauncher;
+import io.github.sparkmesos.os.ProcessSpec;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -169,8 +178,8 @@ class SparkDistributionTest {
     assumeTrue(Files.isExecutable(Path.of("/bin/bash")) && Files.isExecutable(Path.of("/bin/tar")), "needs bash and tar");
     Path tgz = SparkDistribution.ensureTarball(jarsDir, cacheDir);
     Path sandbox = Files.createDirectories(tmp.resolve("sandbox"));
-    assertEquals(0, new ProcessBuilder("tar", "-xzf", tgz.toString(), "-C", sandbox.toString())
-        .inheritIO().start().waitFor());
+    // through the project's launcher: this JVM's reaper owns every child's exit status
+    assertTrue(Command.run(sandbox, "tar", "-xzf", tgz.toString(), "-C", sandbox.toString()).status().isSuccess());
     Path home = sandbox.resolve(SparkDistribution.TOP_DIR);
     assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("bin/spark-class"))));
 
@@ -179,28 +188,26 @@ class SparkDistributionTest {
     Files.writeString(java, "#!/bin/sh\necho \"$$\"\nfor a in \"$@\"; do echo \"$a\"; done\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-    ProcessBuilder pb = new ProcessBuilder("./bin/spark-class", "org.apache.spark.executor.CoarseGrainedExecutorBackend",
-        "--executor-id", "1").directory(home.toFile());
-    pb.environment().remove("SPARK_HOME");
-    pb.environment().put("JAVA_HOME", javaHome.toString());
-    pb.environment().put("SPARK_EXECUTOR_OPTS", "-Da=1 -Db=2");
-    pb.environment().put("SPARK_EXECUTOR_MEMORY", "512m");
-    pb.environment().put("SPARK_EXECUTOR_CLASSPATH", "/extra");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), out);
-    List<String> lines = out.lines().toList();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", "/usr/bin:/bin");
+    env.put("JAVA_HOME", javaHome.toString());
+    env.put("SPARK_EXECUTOR_OPTS", "-Da=1 -Db=2");
+    env.put("SPARK_EXECUTOR_MEMORY", "512m");
+    env.put("SPARK_EXECUTOR_CLASSPATH", "/extra");
+    List<String> argv = List.of("./bin/spark-class", "org.apache.spark.executor.CoarseGrainedExecutorBackend",
+        "--executor-id", "1");
+    ChildProcess p = ProcessLauncher.spawn(new ProcessSpec(argv, env, home, tmp.resolve("out"), tmp.resolve("err")));
+    assertEquals(ExitStatus.exited(0), p.onExit().get(60, TimeUnit.SECONDS));
+    List<String> lines = Files.readAllLines(tmp.resolve("out"));
     assertEquals(String.valueOf(p.pid()), lines.get(0), "exec keeps the pid");
     assertEquals(List.of("-cp", home + "/conf:" + home + "/jars/*:/extra", "-Da=1", "-Db=2", "-Xmx512m",
         "org.apache.spark.executor.CoarseGrainedExecutorBackend", "--executor-id", "1"), lines.subList(1, lines.size()));
 
-    pb.environment().put("SPARK_EXECUTOR_OPTS", "-Da=1 -Xmx2g");
-    pb.redirectErrorStream(true);
-    Process bad = pb.start();
-    String err = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(1, bad.waitFor(), err);
+    env.put("SPARK_EXECUTOR_OPTS", "-Da=1 -Xmx2g");
+    Command.Completed bad = Command.run(argv, env, home, Duration.ofMinutes(1));
+    assertEquals(ExitStatus.exited(1), bad.status(), bad.stderr());
     assertEquals("SPARK_EXECUTOR_OPTS is not allowed to specify max heap(Xmx) memory settings (was '-Da=1 -Xmx2g')."
-        + " Use spark.executor.memory instead.", err.strip());
+        + " Use spark.executor.memory instead.", bad.stderr().strip());
   }
 
   private static List<Path> list(Path dir) throws IOException {

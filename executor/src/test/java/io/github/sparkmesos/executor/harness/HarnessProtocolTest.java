@@ -143,4 +143,34 @@ class HarnessProtocolTest {
     assertEquals(TaskState.TASK_KILLED, run.result().terminal("s").state());
     assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
   }
+
+  @Test
+  void theKillPolicyOfKillWinsOverTheTaskInfosWhichWinsOverTheDefault(@TempDir Path dir) throws Exception {
+    Path ready = dir.resolve("ready");
+    String task = HarnessRun.commandTask("p", "touch " + ready + "; exec sleep 1000").replaceFirst("\\{",
+        "{\"kill_policy\": {\"grace_period\": {\"nanoseconds\": 7000000000}},");
+    Harness fromTask = HarnessRun.start(dir.resolve("a"), task);
+    Fixtures.awaitFile(ready);
+    fromTask.kill("p");
+    HarnessRun.finish(fromTask);
+    assertTrue(Files.readString(dir.resolve("a/sandbox/stderr")).contains("KILL task p (grace 7000 ms)"));
+
+    Files.delete(ready);
+    Harness fromKill = HarnessRun.start(dir.resolve("b"), task, "--kill-grace", "250ms");
+    Fixtures.awaitFile(ready);
+    fromKill.kill("p");
+    HarnessRun.Run run = HarnessRun.finish(fromKill);
+    assertTrue(Files.readString(dir.resolve("b/sandbox/stderr")).contains("KILL task p (grace 250 ms)"));
+    assertEquals(TaskState.TASK_KILLED, run.result().terminal("p").state());
+  }
+
+  @Test
+  void withCheckpointingTheExecutorGivesUpAfterTheRecoveryTimeout(@TempDir Path dir) throws Exception {
+    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("g", "exec sleep 1000"), "--checkpoint",
+        "--restart-agent-after", "0ms", "--restart-duration", "10mins",
+        "--env", "MESOS_RECOVERY_TIMEOUT=1secs", "--env", "MESOS_SUBSCRIPTION_BACKOFF_MAX=200ms");
+    assertNotEquals(0, run.result().executorExit().orElseThrow().code());
+    assertTrue(Files.readString(dir.resolve("sandbox/stderr")).contains("MESOS_RECOVERY_TIMEOUT"));
+    assertEquals(List.of(), run.result().violations(), "its task was killed before it exited");
+  }
 }
