@@ -144,6 +144,14 @@ final class AgentApi {
 
   private void respond(HttpExchange exchange) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
+    // libprocess authenticates before the endpoint runs
+    if (token.isPresent()) {
+      String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      if (auth == null || !auth.equals("Bearer " + token.get())) {
+        reply(exchange, 401, auth == null ? "Missing 'Authorization' header" : "Invalid token");
+        return;
+      }
+    }
     if (restarting) {
       reply(exchange, 503, "Agent has not finished recovery");
       return;
@@ -162,13 +170,6 @@ final class AgentApi {
     if (format == null) {
       reply(exchange, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
       return;
-    }
-    if (token.isPresent()) {
-      String auth = exchange.getRequestHeaders().getFirst("Authorization");
-      if (auth == null || !auth.equals("Bearer " + token.get())) {
-        reply(exchange, 401, auth == null ? "Missing 'Authorization' header" : "Invalid token");
-        return;
-      }
     }
     Call call;
     try {
@@ -225,14 +226,6 @@ final class AgentApi {
   }
 
   private void subscribe(HttpExchange exchange, Call call) throws IOException {
-    if (!frameworkId.equals(call.getFrameworkId().getValue())) {
-      reply(exchange, 400, "Framework cannot be found");
-      return;
-    }
-    if (!executorId.equals(call.getExecutorId().getValue())) {
-      reply(exchange, 400, "Executor cannot be found");
-      return;
-    }
     String accept = exchange.getRequestHeaders().getFirst("Accept");
     WireFormat format;
     if (accept == null || accepts(accept, "application/json") || accepts(accept, "*/*")) {
@@ -241,6 +234,14 @@ final class AgentApi {
       format = WireFormat.PROTOBUF;
     } else {
       reply(exchange, 406, "Expecting 'Accept' to allow 'application/json' or 'application/x-protobuf'");
+      return;
+    }
+    if (!frameworkId.equals(call.getFrameworkId().getValue())) {
+      reply(exchange, 400, "Framework cannot be found");
+      return;
+    }
+    if (!executorId.equals(call.getExecutorId().getValue())) {
+      reply(exchange, 400, "Executor cannot be found");
       return;
     }
     synchronized (this) {
@@ -283,7 +284,8 @@ final class AgentApi {
       case MESSAGE -> {
         return call.hasMessage() ? null : "Expecting 'message' to be present";
       }
-      case HEARTBEAT -> {
+      case HEARTBEAT, UNKNOWN -> {
+        // the agent validates UNKNOWN as fine, then answers 501 (src/common/validation.cpp, src/slave/http.cpp)
         return null;
       }
       default -> {

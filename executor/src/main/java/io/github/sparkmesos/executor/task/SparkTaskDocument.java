@@ -1,10 +1,16 @@
 package io.github.sparkmesos.executor.task;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.JsonSyntaxException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +30,7 @@ public record SparkTaskDocument(SparkConf conf, BackendArguments backend, Option
 
   public static final int VERSION = 1;
 
+  private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
   private static final Set<String> TOP_KEYS = Set.of("version", "conf", "backend", "command");
   private static final Set<String> BACKEND_KEYS =
       Set.of("driverUrl", "executorId", "appId", "cores", "hostname", "bindAddress", "resourceProfileId");
@@ -46,8 +53,14 @@ public record SparkTaskDocument(SparkConf conf, BackendArguments backend, Option
     }
     JsonElement root;
     try {
-      root = JsonParser.parseString(text);
-    } catch (JsonSyntaxException e) {
+      // strict RFC 8259: no comments, unquoted names or single quotes, and nothing after the value
+      JsonReader reader = new JsonReader(new StringReader(text));
+      reader.setStrictness(Strictness.STRICT);
+      root = ELEMENTS.read(reader);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new InvalidTaskException("TaskInfo.data", "is not valid JSON (text after the document)");
+      }
+    } catch (IOException | JsonParseException | IllegalStateException e) {
       throw new InvalidTaskException("TaskInfo.data", "is not valid JSON (" + rootCause(e) + ")");
     }
     if (!root.isJsonObject()) {

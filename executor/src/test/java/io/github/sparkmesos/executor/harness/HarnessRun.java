@@ -43,6 +43,7 @@ public final class HarnessRun {
   private static final Map<Harness, ByteArrayOutputStream> OUTPUTS = new java.util.concurrent.ConcurrentHashMap<>();
 
   public static Harness start(Path dir, String taskJson, String... options) throws Exception {
+    Files.createDirectories(dir);
     Path taskFile = dir.resolve("task.json");
     Files.writeString(taskFile, taskJson);
     List<String> args = new ArrayList<>(List.of(taskFile.toString(), "--sandbox", dir.resolve("sandbox").toString(),

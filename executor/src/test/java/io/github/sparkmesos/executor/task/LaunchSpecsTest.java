@@ -1,0 +1,255 @@
+package io.github.sparkmesos.executor.task;
+
+import static io.github.sparkmesos.executor.task.SparkTaskDocumentTest.backend;
+import static io.github.sparkmesos.executor.task.SparkTaskDocumentTest.document;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.protobuf.ByteString;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ContainerInfo;
+import org.apache.mesos.v1.Protos.DurationInfo;
+import org.apache.mesos.v1.Protos.Environment;
+import org.apache.mesos.v1.Protos.Image;
+import org.apache.mesos.v1.Protos.KillPolicy;
+import org.apache.mesos.v1.Protos.Secret;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LaunchSpecsTest {
+
+  private static final LaunchSpecs.Context CONTEXT = new LaunchSpecs.Context(Optional.of("alice"), Optional.empty());
+  private static final String URI = "http://h/x/spark-3.5.9-bin-sme.tgz";
+
+  private static TaskInfo.Builder task(String id) {
+    return TaskInfo.newBuilder().setName("task " + id).setTaskId(TaskID.newBuilder().setValue(id))
+        .setAgentId(AgentID.newBuilder().setValue("agent-1"));
+  }
+
+  private static TaskInfo.Builder sparkTask(String id, Map<String, ?> conf) {
+    return task(id).setData(ByteString.copyFromUtf8(new Gson().toJson(document(conf, backend()))));
+  }
+
+  private static Environment.Variable value(String name, String value) {
+    return Environment.Variable.newBuilder().setName(name).setValue(value).build();
+  }
+
+  private static Environment.Variable valueSecret(String name, String secret) {
+    return Environment.Variable.newBuilder().setName(name).setType(Environment.Variable.Type.SECRET)
+        .setSecret(Secret.newBuilder().setType(Secret.Type.VALUE)
+            .setValue(Secret.Value.newBuilder().setData(ByteString.copyFromUtf8(secret))))
+        .build();
+  }
+
+  private static Environment.Variable referenceSecret(String name, String reference) {
+    return Environment.Variable.newBuilder().setName(name).setType(Environment.Variable.Type.SECRET)
+        .setSecret(Secret.newBuilder().setType(Secret.Type.REFERENCE)
+            .setReference(Secret.Reference.newBuilder().setName(reference).setKey("password")))
+        .build();
+  }
+
+  private static TaskInfo commandTask(CommandInfo.Builder command) {
+    return task("t1").setCommand(command).build();
+  }
+
+  private static void assertStartsWith(String prefix, Exception e) {
+    assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
+  }
+
+  // ---- forSparkTask
+
+  @Test
+  void aSparkTaskBecomesAShellCommandWithSparksEnvironmentAndUris() throws Exception {
+    LaunchSpec spec = LaunchSpecs.forSparkTask(sparkTask("spark-3", Map.of("spark.executor.uri", URI)).build(), CONTEXT);
+    assertEquals("spark-3", spec.taskId());
+    assertEquals(List.of("/bin/sh", "-c", "cd spark-3*; ./bin/spark-class org.apache.spark.executor.CoarseGrainedExecutorBackend"
+        + " --driver-url spark://CoarseGrainedScheduler@127.0.0.1:7078 --executor-id 3 --cores 2 --app-id app-1"
+        + " --hostname 127.0.0.1"), spec.argv());
+    assertEquals(List.of(FetchUri.archive(URI, false)), spec.uris());
+    assertEquals("alice", spec.environment().get("SPARK_USER"));
+    assertEquals("1024m", spec.environment().get("SPARK_EXECUTOR_MEMORY"));
+    assertEquals(Optional.empty(), spec.killGracePeriod());
+    assertEquals(List.of(), spec.secretValues());
+  }
+
+  @Test
+  void aSparkTaskWithTaskInfoCommandIsRefused() {
+    TaskInfo task = sparkTask("t1", Map.of("spark.executor.uri", URI))
+        .setCommand(CommandInfo.newBuilder().setValue("echo hi")).build();
+    assertStartsWith("TaskInfo.command: ", assertThrows(InvalidTaskException.class,
+        () -> LaunchSpecs.forSparkTask(task, CONTEXT)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a/b", "..", ".", "../escape", "", "with space", "tab\there", "nl\n"})
+  void aTaskIdThatIsNotAPlainFileNameIsRefused(String id) {
+    TaskInfo spark = sparkTask(id, Map.of("spark.executor.uri", URI)).build();
+    assertStartsWith("TaskInfo.task_id: ", assertThrows(InvalidTaskException.class,
+        () -> LaunchSpecs.forSparkTask(spark, CONTEXT)));
+    TaskInfo command = task(id).setCommand(CommandInfo.newBuilder().setValue("true")).build();
+    assertStartsWith("TaskInfo.task_id: ", assertThrows(InvalidTaskException.class,
+        () -> LaunchSpecs.forCommandTask(command)));
+  }
+
+  @Test
+  void aTaskIdWithDotsInsideIsFine() throws Exception {
+    assertEquals("app.1..exec-3", LaunchSpecs.forSparkTask(sparkTask("app.1..exec-3", Map.of("spark.executor.uri", URI))
+        .build(), CONTEXT).taskId());
+  }
+
+  @Test
+  void aDockerImageInConfFailsTheLaunch() {
+    TaskInfo task = sparkTask("t1", Map.of("spark.executor.uri", URI,
+        "spark.mesos.executor.docker.image", "apache/spark:3.5.1")).build();
+    LaunchFailedException e = assertThrows(LaunchFailedException.class, () -> LaunchSpecs.forSparkTask(task, CONTEXT));
+    assertTrue(e.getMessage().contains("spark.mesos.executor.docker.image"), e.getMessage());
+  }
+
+  @Test
+  void anInvalidDockerImageNameIsAnInvalidTask() {
+    TaskInfo task = sparkTask("t1", Map.of("spark.executor.uri", URI,
+        "spark.mesos.executor.docker.image", "Apache/Spark:3.5.1")).build();
+    assertStartsWith("TaskInfo.data.conf.spark.mesos.executor.docker.image: ", assertThrows(InvalidTaskException.class,
+        () -> LaunchSpecs.forSparkTask(task, CONTEXT)));
+  }
+
+  @Test
+  void aContainerImageInTaskInfoFailsTheLaunch() {
+    TaskInfo docker = sparkTask("t1", Map.of("spark.executor.uri", URI))
+        .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
+            .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage("apache/spark:3.5.1"))).build();
+    assertThrows(LaunchFailedException.class, () -> LaunchSpecs.forSparkTask(docker, CONTEXT));
+    TaskInfo mesosImage = task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
+        .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+            .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder().setType(Image.Type.DOCKER)
+                .setDocker(Image.Docker.newBuilder().setName("alpine"))))).build();
+    assertThrows(LaunchFailedException.class, () -> LaunchSpecs.forCommandTask(mesosImage));
+  }
+
+  @Test
+  void theKillPolicyGraceIsCarriedIntoTheSpec() throws Exception {
+    KillPolicy policy = KillPolicy.newBuilder().setGracePeriod(DurationInfo.newBuilder().setNanoseconds(7_500_000_000L)).build();
+    LaunchSpec spark = LaunchSpecs.forSparkTask(sparkTask("t1", Map.of("spark.executor.uri", URI)).setKillPolicy(policy)
+        .build(), CONTEXT);
+    assertEquals(Optional.of(Duration.ofMillis(7500)), spark.killGracePeriod());
+    LaunchSpec command = LaunchSpecs.forCommandTask(task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
+        .setKillPolicy(policy).build());
+    assertEquals(Optional.of(Duration.ofMillis(7500)), command.killGracePeriod());
+    LaunchSpec negative = LaunchSpecs.forCommandTask(task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
+        .setKillPolicy(KillPolicy.newBuilder().setGracePeriod(DurationInfo.newBuilder().setNanoseconds(-5))).build());
+    assertEquals(Optional.of(Duration.ZERO), negative.killGracePeriod());
+  }
+
+  @Test
+  void anInvalidDocumentIsAnInvalidTask() {
+    TaskInfo empty = task("t1").build();
+    assertStartsWith("TaskInfo.data: ", assertThrows(InvalidTaskException.class,
+        () -> LaunchSpecs.forSparkTask(empty, CONTEXT)));
+  }
+
+  // ---- forCommandTask
+
+  @Test
+  void shellFalseRunsValueWithTheArguments() throws Exception {
+    LaunchSpec spec = LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(false)
+        .setValue("/bin/echo").addAllArguments(List.of("echo", "a b", "$HOME"))));
+    assertEquals(List.of("/bin/echo", "a b", "$HOME"), spec.argv());
+    assertEquals(List.of("/bin/printf"), LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(false)
+        .setValue("/bin/printf"))).argv());
+  }
+
+  @Test
+  void shellTrueOrUnsetRunsValueThroughTheShell() throws Exception {
+    assertEquals(List.of("/bin/sh", "-c", "echo $HOME"),
+        LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("echo $HOME"))).argv());
+    assertEquals(List.of("/bin/sh", "-c", "echo hi"),
+        LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(true).setValue("echo hi"))).argv());
+  }
+
+  @Test
+  void aCommandWithoutValueIsRefused() {
+    assertStartsWith("TaskInfo.command.value: ", assertThrows(InvalidTaskException.class,
+        () -> LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(false).addArguments("x")))));
+    assertStartsWith("TaskInfo.command.value: ", assertThrows(InvalidTaskException.class,
+        () -> LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setValue(" ")))));
+    assertStartsWith("TaskInfo.command: ", assertThrows(InvalidTaskException.class,
+        () -> LaunchSpecs.forCommandTask(task("t1").build())));
+  }
+
+  @Test
+  void environmentVariablesAndUrisAreCarried() throws Exception {
+    LaunchSpec spec = LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("true")
+        .setEnvironment(Environment.newBuilder().addVariables(value("GREETING", "hello world")).addVariables(value("EMPTY", "")))
+        .addUris(CommandInfo.URI.newBuilder().setValue("http://h/tool").setExtract(false).setExecutable(true)
+            .setCache(true).setOutputFile("bin/tool"))
+        .addUris(CommandInfo.URI.newBuilder().setValue("http://h/data.tgz"))));
+    assertEquals(Map.of("GREETING", "hello world", "EMPTY", ""), spec.environment());
+    assertEquals(List.of(new FetchUri("http://h/tool", false, true, true, "bin/tool"),
+        new FetchUri("http://h/data.tgz", true, false, false, null)), spec.uris());
+    assertEquals(List.of(), spec.secretValues());
+  }
+
+  @Test
+  void aValueSecretLandsInTheEnvironmentAndInSecretValues() throws Exception {
+    LaunchSpec spec = LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("true")
+        .setEnvironment(Environment.newBuilder().addVariables(value("PLAIN", "p"))
+            .addVariables(valueSecret("DB_PASSWORD", "s3cr3t-value")))));
+    assertEquals("s3cr3t-value", spec.environment().get("DB_PASSWORD"));
+    assertEquals("p", spec.environment().get("PLAIN"));
+    assertEquals(List.of("s3cr3t-value"), spec.secretValues());
+  }
+
+  @Test
+  void aReferenceSecretIsRefusedWithoutLeakingAnySecretValue() {
+    TaskInfo task = commandTask(CommandInfo.newBuilder().setValue("true").setEnvironment(Environment.newBuilder()
+        .addVariables(valueSecret("API_KEY", "topsecret-api-key"))
+        .addVariables(referenceSecret("DB_PASSWORD", "/prod/db"))));
+    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchSpecs.forCommandTask(task));
+    assertStartsWith("TaskInfo.command.environment.DB_PASSWORD: ", e);
+    assertFalse(e.getMessage().contains("topsecret-api-key"), e.getMessage());
+    assertFalse(String.valueOf(e.getCause()).contains("topsecret-api-key"));
+  }
+
+  @Test
+  void malformedSecretVariablesAreRefused() {
+    Environment.Variable secretWithValue = valueSecret("X", "hidden-value").toBuilder().setValue("also").build();
+    Environment.Variable valueWithSecret = valueSecret("Y", "hidden-value").toBuilder()
+        .setType(Environment.Variable.Type.VALUE).build();
+    Environment.Variable nulInSecret = valueSecret("Z", "a\0b");
+    for (Environment.Variable v : List.of(secretWithValue, valueWithSecret, nulInSecret)) {
+      InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchSpecs.forCommandTask(
+          commandTask(CommandInfo.newBuilder().setValue("true").setEnvironment(Environment.newBuilder().addVariables(v)))));
+      assertStartsWith("TaskInfo.command.environment." + v.getName() + ": ", e);
+      assertFalse(e.getMessage().contains("hidden-value"), e.getMessage());
+    }
+  }
+
+  @Test
+  void theAgentTokenCannotBeSetByATask() {
+    for (Environment.Variable v : List.of(value("MESOS_EXECUTOR_AUTHENTICATION_TOKEN", "forged"),
+        valueSecret("MESOS_EXECUTOR_AUTHENTICATION_TOKEN", "forged"))) {
+      InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchSpecs.forCommandTask(
+          commandTask(CommandInfo.newBuilder().setValue("true").setEnvironment(Environment.newBuilder().addVariables(v)))));
+      assertStartsWith("TaskInfo.command.environment.MESOS_EXECUTOR_AUTHENTICATION_TOKEN: ", e);
+    }
+  }
+
+  @Test
+  void anInvalidVariableNameIsRefused() {
+    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchSpecs.forCommandTask(
+        commandTask(CommandInfo.newBuilder().setValue("true")
+            .setEnvironment(Environment.newBuilder().addVariables(value("A=B", "x"))))));
+    assertStartsWith("TaskInfo.command.environment.A=B: ", e);
+  }
+}
