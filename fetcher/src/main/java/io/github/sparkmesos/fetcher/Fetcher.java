@@ -1,11 +1,10 @@
 package io.github.sparkmesos.fetcher;
 
+import io.github.sparkmesos.fetcher.internal.Download;
 import io.github.sparkmesos.fetcher.internal.FetchPlan;
 import io.github.sparkmesos.fetcher.internal.HttpClients;
 import io.github.sparkmesos.fetcher.internal.Sources;
 import io.github.sparkmesos.fetcher.internal.StepException;
-import io.github.sparkmesos.fetcher.internal.StepOutcome;
-import io.github.sparkmesos.fetcher.internal.TransferStream;
 import io.github.sparkmesos.fetcher.internal.UriRedactor;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,11 +54,9 @@ public final class Fetcher implements AutoCloseable {
         long started = System.nanoTime();
         try {
             FetchPlan plan = FetchPlan.of(request, sandbox);
-            try (TransferStream source = sources.open(plan.location(), uri, listener)) {
-                StepOutcome outcome = plan.step(options).run(source, plan.sandbox());
-                return new FetchResult(uri, outcome.target(), source.bytes(), outcome.extracted(),
-                        Duration.ofNanos(System.nanoTime() - started));
-            }
+            Download.Outcome outcome = Download.run(sources, options, plan, plan.sandbox(), null, uri, listener);
+            return new FetchResult(uri, outcome.target(), outcome.bytes(), outcome.extracted(),
+                    Duration.ofNanos(System.nanoTime() - started), outcome.sha256(), false);
         } catch (StepException e) {
             throw new FetchException(uri, e.getMessage(), e.getCause());
         }
