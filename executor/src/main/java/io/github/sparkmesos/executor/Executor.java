@@ -2,6 +2,7 @@ package io.github.sparkmesos.executor;
 
 import com.google.protobuf.ByteString;
 import io.github.sparkmesos.executor.mesos.AgentConnection;
+import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.mesos.AgentEnvironment;
 import io.github.sparkmesos.executor.task.LaunchSpecs;
 import io.github.sparkmesos.executor.task.TaskRunner;
@@ -404,7 +405,7 @@ public final class Executor {
     unacknowledged.put(uuid, update);
     Log.info("task " + taskId + " is " + state + (reason == null ? "" : " (" + reason + ")")
         + (message == null ? "" : ": " + message));
-    if (isTerminal(state)) {
+    if (TaskStates.isTerminal(state)) {
       t.terminal = true;
       t.terminalUuid = uuid;
       if (t.group != null && !shuttingDown && (state == TaskState.TASK_FAILED || state == TaskState.TASK_KILLED)) {
@@ -547,13 +548,6 @@ public final class Executor {
         .putLong(uuid.getLeastSignificantBits()).array());
   }
 
-  static boolean isTerminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_LOST,
-          TASK_GONE_BY_OPERATOR -> true;
-      default -> false;
-    };
-  }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {

@@ -1,6 +1,7 @@
 package io.github.sparkmesos.executor.cli;
 
 import io.github.sparkmesos.executor.Executor;
+import io.github.sparkmesos.executor.bench.FetchBenchmark;
 import io.github.sparkmesos.executor.demo.Demo;
 import io.github.sparkmesos.executor.harness.Harness;
 import io.github.sparkmesos.executor.harness.HarnessOptions;
@@ -28,6 +29,10 @@ public final class Main {
                                   play a Mesos agent on loopback and run the executor under it
              spark-mesos-executor demo
                                   a real Spark driver computing Pi on an executor run by the harness
+             spark-mesos-executor spark-dist
+                                  build (once) the Spark 3.5.9 distribution tarball; print its path
+             spark-mesos-executor bench-fetch URL [--runs N]
+                                  time the fetcher against curl | tar (see bench/fetch-benchmark.sh)
              spark-mesos-executor help""";
 
   private Main() {}
@@ -44,6 +49,8 @@ public final class Main {
         case "executor" -> executor(rest, System.getenv());
         case "harness" -> harness(rest);
         case "demo" -> Demo.run(rest);
+        case "spark-dist" -> sparkDist();
+        case "bench-fetch" -> FetchBenchmark.run(rest);
         case "help", "-h", "--help" -> {
           System.out.println(USAGE + "\n\n" + HarnessOptions.USAGE);
           yield 0;
@@ -56,7 +63,20 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       Log.error(e.getMessage());
       return 2;
+    } catch (java.io.IOException | InterruptedException | io.github.sparkmesos.fetcher.FetchException e) {
+      Log.error(e.toString());
+      return 1;
     }
+  }
+
+  /** The demo's Spark distribution, built from the testkit's jars when missing. */
+  static int sparkDist() throws java.io.IOException {
+    java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("sme.home", ".")).toAbsolutePath().normalize();
+    io.github.sparkmesos.executor.demo.SparkDriver.Layout layout =
+        io.github.sparkmesos.executor.demo.SparkDriver.Layout.of(home);
+    System.out.println(io.github.sparkmesos.executor.demo.SparkDistribution.ensureTarball(layout.sparkJars(),
+        home.resolve("build/spark")));
+    return 0;
   }
 
   static int executor(List<String> args, Map<String, String> env) {
@@ -71,7 +91,31 @@ public final class Main {
     }
     AgentEnvironment agentEnv = AgentEnvironment.from(env);
     AgentConnection agent = new AgentConnection(agentEnv.agentUrl(), format, agentEnv.authenticationToken());
-    return new Executor(agentEnv, agent, env, new Fetcher(FetcherOptions.defaults())).run();
+    return new Executor(agentEnv, agent, env, new Fetcher(fetcherOptions(env))).run();
+  }
+
+  /** The node's fetch cache directory (off when unset). */
+  public static final String FETCH_CACHE_VARIABLE = "SPARK_MESOS_EXECUTOR_FETCH_CACHE";
+  /** Its size bound, as Spark writes sizes (10g, 512m); 10g when unset. */
+  public static final String FETCH_CACHE_MAX_VARIABLE = "SPARK_MESOS_EXECUTOR_FETCH_CACHE_MAX";
+
+  static FetcherOptions fetcherOptions(Map<String, String> env) {
+    FetcherOptions options = FetcherOptions.defaults();
+    String cache = env.get(FETCH_CACHE_VARIABLE);
+    if (cache != null && !cache.isBlank()) {
+      options = options.withCacheDirectory(java.nio.file.Path.of(cache).toAbsolutePath());
+    }
+    String max = env.get(FETCH_CACHE_MAX_VARIABLE);
+    if (max != null && !max.isBlank()) {
+      try {
+        long mib = new io.github.sparkmesos.executor.task.SparkConf(Map.of("max", max)).mebibytes("max", 10240);
+        options = options.withCacheMaxBytes(Math.max(1, mib) << 20);
+      } catch (io.github.sparkmesos.executor.task.InvalidTaskException e) {
+        throw new IllegalArgumentException(FETCH_CACHE_MAX_VARIABLE + ": '" + max
+            + "' is not a size such as 10g or 512m");
+      }
+    }
+    return options;
   }
 
   static int harness(List<String> args) throws java.io.UncheckedIOException {

@@ -198,12 +198,9 @@ final class AgentApi {
       reply(exchange, 202, "");
       return;
     }
-    if (!frameworkId.equals(call.getFrameworkId().getValue())) {
-      reply(exchange, 400, "Framework cannot be found");
-      return;
-    }
-    if (!executorId.equals(call.getExecutorId().getValue())) {
-      reply(exchange, 400, "Executor cannot be found");
+    String unknown = unknownIds(call);
+    if (unknown != null) {
+      reply(exchange, 400, unknown);
       return;
     }
     synchronized (this) {
@@ -236,12 +233,9 @@ final class AgentApi {
       reply(exchange, 406, "Expecting 'Accept' to allow 'application/json' or 'application/x-protobuf'");
       return;
     }
-    if (!frameworkId.equals(call.getFrameworkId().getValue())) {
-      reply(exchange, 400, "Framework cannot be found");
-      return;
-    }
-    if (!executorId.equals(call.getExecutorId().getValue())) {
-      reply(exchange, 400, "Executor cannot be found");
+    String unknown = unknownIds(call);
+    if (unknown != null) {
+      reply(exchange, 400, unknown);
       return;
     }
     synchronized (this) {
@@ -264,6 +258,14 @@ final class AgentApi {
       }
     }
     return false;
+  }
+
+  /** The agent looks up the framework, then the executor, of every call but HEARTBEAT. */
+  private String unknownIds(Call call) {
+    if (!frameworkId.equals(call.getFrameworkId().getValue())) {
+      return "Framework cannot be found";
+    }
+    return executorId.equals(call.getExecutorId().getValue()) ? null : "Executor cannot be found";
   }
 
   /** validateExecutorCall: what the agent checks before looking at anything else. */

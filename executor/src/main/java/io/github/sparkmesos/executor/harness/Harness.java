@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.github.sparkmesos.executor.cli.Main;
 import io.github.sparkmesos.executor.mesos.Durations;
+import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ChildProcess;
@@ -87,7 +88,7 @@ public final class Harness {
     }
 
     public Update terminal(String taskId) {
-      return updates.stream().filter(u -> u.taskId().equals(taskId) && isTerminal(u.state())).reduce((a, b) -> b)
+      return updates.stream().filter(u -> u.taskId().equals(taskId) && TaskStates.isTerminal(u.state())).reduce((a, b) -> b)
           .orElse(null);
     }
   }
@@ -420,7 +421,7 @@ public final class Harness {
         status.hasReason() ? status.getReason().name() : null, status.hasMessage() ? status.getMessage() : null,
         status.getSource().name(), status.getTimestamp(), java.util.HexFormat.of().formatHex(status.getUuid().toByteArray()));
     updates.add(u);
-    if (isTerminal(status.getState())) {
+    if (TaskStates.isTerminal(status.getState())) {
       terminalStates.put(u.taskId(), status.getState());
     }
     out.println(u.json());
@@ -510,11 +511,4 @@ public final class Harness {
     problems.add(text);
   }
 
-  static boolean isTerminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_LOST,
-          TASK_GONE_BY_OPERATOR -> true;
-      default -> false;
-    };
-  }
 }

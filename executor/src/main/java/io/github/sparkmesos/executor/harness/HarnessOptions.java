@@ -44,6 +44,7 @@ public record HarnessOptions(
         --authenticate              require MESOS_EXECUTOR_AUTHENTICATION_TOKEN as a Bearer token
         --task-killing-state        the framework has the TASK_KILLING_STATE capability
         --shutdown-grace-period DURATION  MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD (default 5secs)
+        --fetch-cache DIR           the node's fetch cache (SPARK_MESOS_EXECUTOR_FETCH_CACHE)
         --env NAME=VALUE            add to the executor's environment (repeatable; JAVA_HOME and
                                     PATH are passed on as --executor_environment_variables would)
         --executor-command CMD      run CMD (through sh -c) instead of this program's executor mode
@@ -89,6 +90,8 @@ public record HarnessOptions(
           }
           env.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
+        case "--fetch-cache" -> env.put("SPARK_MESOS_EXECUTOR_FETCH_CACHE",
+            Path.of(value(args, ++i, a)).toAbsolutePath().toString());
         case "--executor-command" -> command = List.of("/bin/sh", "-c", value(args, ++i, a));
         default -> {
           if (a.startsWith("--")) {

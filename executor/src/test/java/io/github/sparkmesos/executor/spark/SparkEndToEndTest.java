@@ -38,6 +38,7 @@ class SparkEndToEndTest {
   private static SparkDriver.Layout layout;
   private static FileServer server;
   private static String executorUri;
+  private static String tarballSha256;
 
   @BeforeAll
   static void distribution() throws Exception {
@@ -53,6 +54,11 @@ class SparkEndToEndTest {
     Path tarball = SparkDistribution.ensureTarball(layout.sparkJars(), home.resolve("build/spark"));
     server = new FileServer(tarball.getParent());
     executorUri = server.url(tarball.getFileName().toString());
+    java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+    try (var in = new java.security.DigestInputStream(Files.newInputStream(tarball), digest)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    tarballSha256 = java.util.HexFormat.of().formatHex(digest.digest());
   }
 
   @AfterAll
@@ -121,6 +127,44 @@ class SparkEndToEndTest {
     assertEquals(TaskState.TASK_FAILED, last.state());
     assertTrue(last.message().contains("exited with status 3"), last.message());
     assertEquals(0, run.result().exitCode(), run.result().problems().toString());
+  }
+
+  @Test
+  void aChecksumMismatchFailsTheLaunchWithBothSums(@TempDir Path dir) throws Exception {
+    String wrong = "0".repeat(64);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("conf", Map.of("spark.executor.uri", executorUri + "#sha256=" + wrong));
+    doc.put("backend", HarnessRun.backend("c"));
+    HarnessRun.Run run = HarnessRun.run(dir, Demo.taskInfoJson("c",
+        new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)));
+    Harness.Update last = run.result().terminal("c");
+    assertEquals(TaskState.TASK_FAILED, last.state());
+    assertEquals("REASON_CONTAINER_LAUNCH_FAILED", last.reason());
+    assertTrue(last.message().contains("expected sha256 " + wrong) && last.message().contains("got " + tarballSha256),
+        last.message());
+    try (var files = Files.list(dir.resolve("sandbox/tasks/c"))) {
+      assertEquals(List.of("stderr"), files.map(f -> f.getFileName().toString()).toList(),
+          "nothing of the archive is left in the sandbox");
+    }
+  }
+
+  @Test
+  void theSecondTaskIsServedFromTheNodeCacheAndSaysSo(@TempDir Path dir) throws Exception {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("conf", Map.of("spark.executor.uri", executorUri + "#sha256=" + tarballSha256,
+        "spark.mesos.fetcherCache.enable", "true"));
+    doc.put("command", "test -x spark-3.5.9-bin-sme/bin/spark-class");
+    for (String id : List.of("first", "second")) {
+      doc.put("backend", HarnessRun.backend(id));
+      HarnessRun.Run run = HarnessRun.run(dir.resolve(id), Demo.taskInfoJson(id,
+          new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)), "--fetch-cache", dir.resolve("cache").toString());
+      assertEquals(TaskState.TASK_FINISHED, run.result().terminal(id).state(), run.stdout().toString());
+      List<String> starting = run.result().updates().stream().filter(u -> u.state() == TaskState.TASK_STARTING)
+          .map(Harness.Update::message).toList();
+      String fetched = starting.get(starting.size() - 1);
+      assertTrue(fetched.contains("sha256 " + tarballSha256), fetched);
+      assertTrue(fetched.contains(id.equals("first") ? "from the source" : "from the cache"), fetched);
+    }
   }
 
   private static String sparkCommand(Map<String, Object> doc) throws InvalidTaskException {
