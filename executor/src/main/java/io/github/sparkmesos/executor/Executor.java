@@ -318,7 +318,8 @@ public final class Executor {
         ? () -> LaunchSpecs.forSparkTask(task, context)
         : () -> LaunchSpecs.forCommandTask(task);
     Path dir = agentEnv.sandbox().resolve("tasks").resolve(safeDirectoryName(taskId));
-    TaskRunner runner = new TaskRunner(taskId, spec, dir, childEnvironment, fetcher, DEFAULT_KILL_GRACE,
+    TaskRunner runner = new TaskRunner(taskId, spec, dir, childEnvironment, fetcher,
+        context.frameworkUser().orElse(null), DEFAULT_KILL_GRACE,
         (state, reason, message) -> post(() -> taskStatus(taskId, state, reason, message)));
     tasks.put(taskId, new TaskRecord(task, runner, group));
     if (shuttingDown) {

@@ -29,6 +29,8 @@ public final class Main {
                                   play a Mesos agent on loopback and run the executor under it
              spark-mesos-executor demo
                                   a real Spark driver computing Pi on an executor run by the harness
+             spark-mesos-executor fetch [--sandbox DIR] [--cache DIR] [--sha256 HEX] URI...
+                                  run the fetcher alone, to debug a URI
              spark-mesos-executor spark-dist
                                   build (once) the Spark 3.5.9 distribution tarball; print its path
              spark-mesos-executor bench-fetch URL [--runs N]
@@ -50,6 +52,10 @@ public final class Main {
         case "harness" -> harness(rest);
         case "demo" -> Demo.run(rest);
         case "spark-dist" -> sparkDist();
+        case "fetch" -> {
+          Log.component("fetch");
+          yield io.github.sparkmesos.fetcher.cli.FetchCommand.run(rest, System.out, System.err);
+        }
         case "bench-fetch" -> FetchBenchmark.run(rest);
         case "help", "-h", "--help" -> {
           System.out.println(USAGE + "\n\n" + HarnessOptions.USAGE);

@@ -329,7 +329,7 @@ public final class Harness {
   /** This very program in executor mode, with the JVM and classpath the harness runs on. */
   static List<String> defaultExecutorCommand() {
     return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dcom.google.protobuf.use_unsafe_pre22_gencode", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dcom.google.protobuf.use_unsafe_pre22_gencode", "-XX:+UseSerialGC",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "executor");
   }
 

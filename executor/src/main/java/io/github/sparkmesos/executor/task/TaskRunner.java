@@ -2,6 +2,8 @@ package io.github.sparkmesos.executor.task;
 
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.FetchException;
+import io.github.sparkmesos.fetcher.FetchProgress;
+import io.github.sparkmesos.fetcher.ProgressText;
 import io.github.sparkmesos.fetcher.FetchRequest;
 import io.github.sparkmesos.fetcher.FetchResult;
 import io.github.sparkmesos.fetcher.Fetcher;
@@ -18,7 +20,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -48,6 +52,7 @@ public final class TaskRunner implements Runnable {
   private final Path taskDirectory;
   private final Map<String, String> inheritedEnvironment;
   private final Fetcher fetcher;
+  private final String fetchUser;
   private final Duration defaultKillGrace;
   private final Listener listener;
 
@@ -56,13 +61,17 @@ public final class TaskRunner implements Runnable {
   private Duration pendingKillGrace;
   private boolean killRequested;
 
+  /**
+   * @param fetchUser whose fetches these are (the framework's user): the node cache keeps users apart
+   */
   public TaskRunner(String taskId, SpecSource specSource, Path taskDirectory, Map<String, String> inheritedEnvironment,
-      Fetcher fetcher, Duration defaultKillGrace, Listener listener) {
+      Fetcher fetcher, String fetchUser, Duration defaultKillGrace, Listener listener) {
     this.taskId = taskId;
     this.specSource = specSource;
     this.taskDirectory = taskDirectory;
     this.inheritedEnvironment = inheritedEnvironment;
     this.fetcher = fetcher;
+    this.fetchUser = fetchUser;
     this.defaultKillGrace = defaultKillGrace;
     this.listener = listener;
   }
@@ -214,17 +223,37 @@ public final class TaskRunner implements Runnable {
     }
   }
 
+  /** Progress goes to the task's stderr about once a second and to TASK_STARTING about every 2 s. */
+  static final Duration NOTE_EVERY = Duration.ofSeconds(1);
+  static final Duration STATUS_EVERY = Duration.ofSeconds(2);
+
   private void fetchAll(LaunchSpec spec) throws LaunchFailedException {
+    List<String> fetched = new ArrayList<>();
     for (FetchUri uri : spec.uris()) {
       if (killRequested()) {
         throw new LaunchFailedException("killed");
       }
-      note("Fetching '" + uri.value() + "' into " + taskDirectory);
+      note("Fetching " + uri.value() + (uri.cache() ? " (cacheable)" : ""));
+      long started = System.nanoTime();
+      long[] last = {started, started};
+      FetchProgress progress = (u, bytes, total) -> {
+        long now = System.nanoTime();
+        String line = ProgressText.progress(u, bytes, total, Duration.ofNanos(now - started));
+        if (now - last[0] >= NOTE_EVERY.toNanos()) {
+          last[0] = now;
+          note(line);
+        }
+        if (now - last[1] >= STATUS_EVERY.toNanos()) {
+          last[1] = now;
+          listener.status(TaskState.TASK_STARTING, null, "Fetching " + line);
+        }
+      };
       try {
         FetchResult result = fetcher.fetch(new FetchRequest(uri.value(), uri.extract(), uri.executable(),
-            uri.outputFile()), taskDirectory, (u, bytes, total) -> { });
-        note("Fetched '" + uri.value() + "': " + result.bytes() + " bytes in " + result.elapsed().toMillis() + " ms"
-            + (result.extracted() ? ", extracted" : "") + " to " + result.target());
+            uri.outputFile(), uri.cache(), null, fetchUser), taskDirectory, progress);
+        String line = ProgressText.fetched(result);
+        note(line);
+        fetched.add(line);
       } catch (FetchException e) {
         note(e.getMessage());
         throw new LaunchFailedException(e.getMessage(), e);
@@ -236,6 +265,9 @@ public final class TaskRunner implements Runnable {
         }
         throw e;
       }
+    }
+    if (!fetched.isEmpty()) {
+      listener.status(TaskState.TASK_STARTING, null, String.join("; ", fetched));
     }
   }
 
