@@ -145,6 +145,14 @@ final class Archives {
         byte[] tgz() {
             return gzip(bytes());
         }
+
+        byte[] tbz2() {
+            return bzip2(bytes());
+        }
+
+        byte[] txz() {
+            return xz(bytes());
+        }
     }
 
     static final class Zip {
@@ -171,6 +179,13 @@ final class Archives {
             ZipArchiveEntry entry = new ZipArchiveEntry(name);
             entry.setUnixMode(0120777);
             return put(entry, target.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** An entry whose Unix mode says FIFO (010000), character device (020000) or block device (060000). */
+        Zip special(String name, int typeAndMode) {
+            ZipArchiveEntry entry = new ZipArchiveEntry(name);
+            entry.setUnixMode(typeAndMode);
+            return put(entry, new byte[0]);
         }
 
         private Zip put(ZipArchiveEntry entry, byte[] content) {

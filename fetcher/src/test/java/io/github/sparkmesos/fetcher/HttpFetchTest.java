@@ -9,19 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,10 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Fetches over HTTP from a real server on 127.0.0.1. */
+/** Fetches over HTTP from a real server on 127.0.0.1 (faults: {@link HttpResilienceTest}). */
 @Timeout(60)
 class HttpFetchTest {
 
@@ -46,17 +41,15 @@ class HttpFetchTest {
     void setUp() throws IOException {
         sandbox = Files.createDirectory(tmp.resolve("sandbox"));
         server = new LoopbackServer();
-        fetcher = new Fetcher(FetcherOptions.DEFAULTS.withReadTimeout(Duration.ofSeconds(20)));
+        fetcher = new Fetcher(HttpResilienceTest.QUICK);
     }
 
     @AfterEach
     void tearDown() {
-        release.countDown();
         fetcher.close();
         server.close();
+        Sandboxes.assertNoLeftovers(tmp);
     }
-
-    private final CountDownLatch release = new CountDownLatch(1);
 
     @Test
     void extractsATarGzWithModesSymlinksHardLinksAndNestedDirectories() throws Exception {
@@ -127,73 +120,7 @@ class HttpFetchTest {
 
         assertEquals("Failed to fetch '" + server.url("/missing.tgz") + "': HTTP 404 Not Found", e.getMessage());
         assertEquals("HTTP 404 Not Found", e.reason());
-        assertEquals(List.of(), list(sandbox));
-    }
-
-    @ParameterizedTest
-    @CsvSource(nullValues = "null", value = {
-            "/big.bin, null",
-            "/big.bin, deep/dir/big.bin",
-            "/big.tgz, null",
-            "/big.zip, null",
-            "/big.bin.gz, null",
-    })
-    void truncatedBodyFailsAndLeavesNothing(String path, String outputFile) throws Exception {
-        byte[] full = path.endsWith(".tgz") ? Archives.tar().file("big.bin", TestFiles.randomBytes(200_000, 3), 0644).tgz()
-                : path.endsWith(".zip") ? zipOf(TestFiles.randomBytes(200_000, 3))
-                : path.endsWith(".gz") ? Archives.gzip(TestFiles.randomBytes(200_000, 3))
-                : TestFiles.randomBytes(200_000, 3);
-        server.truncated(path, full.length, Arrays.copyOf(full, 1000));
-
-        FetchException e = assertThrows(FetchException.class, () -> fetcher.fetch(
-                new FetchRequest(server.url(path), true, false, outputFile), sandbox, FetchProgress.NONE));
-
-        assertTrue(e.getMessage().startsWith("Failed to fetch '" + server.url(path) + "': transfer failed after 1000 of "
-                + full.length + " bytes: "), e.getMessage());
-        assertEquals(List.of(), list(sandbox));
-    }
-
-    private static byte[] zipOf(byte[] content) {
-        return Archives.zip().file("big.bin", content, 0644).bytes();
-    }
-
-    @Test
-    void stalledTransferFailsAfterTheReadTimeoutAndLeavesNothing() throws Exception {
-        server.stalled("/slow.bin", 200_000, new byte[1000], release);
-
-        try (Fetcher impatient = new Fetcher(FetcherOptions.DEFAULTS.withReadTimeout(Duration.ofMillis(300)))) {
-            FetchException e = assertThrows(FetchException.class,
-                    () -> impatient.fetch(FetchRequest.of(server.url("/slow.bin")), sandbox, FetchProgress.NONE));
-            assertEquals("Failed to fetch '" + server.url("/slow.bin") + "': transfer failed after 1000 of 200000 bytes:"
-                    + " stalled: no data for 0.3s", e.getMessage());
-        }
-        assertEquals(List.of(), list(sandbox));
-    }
-
-    @Test
-    void overallTimeoutEndsAFetchThatIsStillReceiving() throws Exception {
-        server.stalled("/slow-call.bin", 200_000, new byte[1000], release);
-
-        try (Fetcher hurried = new Fetcher(FetcherOptions.DEFAULTS.withCallTimeout(Duration.ofMillis(300)))) {
-            FetchException e = assertThrows(FetchException.class,
-                    () -> hurried.fetch(FetchRequest.of(server.url("/slow-call.bin")), sandbox, FetchProgress.NONE));
-            assertTrue(e.getMessage().endsWith("did not complete within the overall timeout of 0.3s"), e.getMessage());
-        }
-        assertEquals(List.of(), list(sandbox));
-    }
-
-    @Test
-    void refusedConnectionIsReported() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            closedPort = socket.getLocalPort();
-        }
-        String uri = "http://127.0.0.1:" + closedPort + "/x.tgz";
-
-        FetchException e = assertThrows(FetchException.class,
-                () -> fetcher.fetch(FetchRequest.of(uri), sandbox, FetchProgress.NONE));
-
-        assertTrue(e.getMessage().startsWith("Failed to fetch '" + uri + "': connection failed ("), e.getMessage());
+        assertEquals(1, server.requests("/missing.tgz").size(), "a 404 is not retried");
         assertEquals(List.of(), list(sandbox));
     }
 

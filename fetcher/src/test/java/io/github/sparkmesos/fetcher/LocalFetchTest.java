@@ -49,6 +49,7 @@ class LocalFetchTest {
         assertEquals(0644, mode(sandbox.resolve("data.bin")));
         assertEquals(sandbox.resolve("data.bin"), result.target());
         assertEquals(10_000, result.bytes());
+        assertEquals(Sandboxes.sha256(data), result.sha256());
         assertFalse(result.extracted());
         assertEquals(file.toString(), result.uri());
         assertEquals(List.of("data.bin"), list(sandbox));
@@ -129,15 +130,18 @@ class LocalFetchTest {
         FetchException e = assertThrows(FetchException.class,
                 () -> fetcher.fetch(FetchRequest.of("relative/app.tgz"), sandbox, FetchProgress.NONE));
         assertEquals("Failed to fetch 'relative/app.tgz': 'relative/app.tgz' is a relative path; use an absolute"
-                + " path or a URI with a scheme (supported: http, https, file and local paths)", e.getMessage());
+                + " path or a URI with a scheme (supported: http, https, file and local paths; through a Hadoop client:"
+                + " hdfs, webhdfs, swebhdfs, viewfs, har, s3a, s3n, s3, gs, wasb, wasbs, abfs, abfss, adl, oss, cosn,"
+                + " obs, o3fs, ofs, ftp)", e.getMessage());
     }
 
     @Test
     void unsupportedSchemeIsNamed() {
         FetchException e = assertThrows(FetchException.class, () -> fetcher.fetch(
-                FetchRequest.of("hdfs://spark:pw@namenode:8020/user/spark/app.tgz"), sandbox, FetchProgress.NONE));
-        assertEquals("Failed to fetch 'hdfs://namenode:8020/user/spark/app.tgz': unsupported URI scheme 'hdfs'"
-                + " (supported: http, https, file and local paths)", e.getMessage());
+                FetchRequest.of("gopher://spark:pw@example.invalid/app.tgz"), sandbox, FetchProgress.NONE));
+        assertTrue(e.getMessage().startsWith("Failed to fetch 'gopher://example.invalid/app.tgz': unsupported URI"
+                + " scheme 'gopher' (supported: http, https, file and local paths; through a Hadoop client: hdfs,"),
+                e.getMessage());
     }
 
     @Test

@@ -10,10 +10,12 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A real HTTP server on 127.0.0.1 (JDK HttpServer, ephemeral port) that records the requests it gets. */
+/**
+ * A real HTTP server on 127.0.0.1 (JDK HttpServer, ephemeral port) that records the requests it gets. For
+ * servers that misbehave, see {@link FaultServer}.
+ */
 final class LoopbackServer implements AutoCloseable {
 
     private final HttpServer server;
@@ -65,38 +67,6 @@ final class LoopbackServer implements AutoCloseable {
         return handle(path, exchange -> {
             exchange.getResponseHeaders().set("Location", location);
             exchange.sendResponseHeaders(302, -1);
-        });
-    }
-
-    /**
-     * Announces {@code declaredLength} bytes, sends {@code sent} (fewer), then gives up: the JDK server
-     * closes the connection when a handler leaves a fixed-length body short.
-     */
-    LoopbackServer truncated(String path, long declaredLength, byte[] sent) {
-        return handle(path, exchange -> {
-            exchange.sendResponseHeaders(200, declaredLength);
-            OutputStream out = exchange.getResponseBody();
-            out.write(sent);
-            out.flush();
-            out.close(); // throws "insufficient bytes written to stream"; the server drops the connection
-        });
-    }
-
-    /**
-     * Announces {@code declaredLength} bytes, sends {@code sent}, then waits until {@code release} opens
-     * (the test's tear-down opens it): a stalled download.
-     */
-    LoopbackServer stalled(String path, long declaredLength, byte[] sent, CountDownLatch release) {
-        return handle(path, exchange -> {
-            exchange.sendResponseHeaders(200, declaredLength);
-            OutputStream out = exchange.getResponseBody();
-            out.write(sent);
-            out.flush();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         });
     }
 

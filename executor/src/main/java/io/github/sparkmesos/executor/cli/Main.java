@@ -97,7 +97,14 @@ public final class Main {
     }
     AgentEnvironment agentEnv = AgentEnvironment.from(env);
     AgentConnection agent = new AgentConnection(agentEnv.agentUrl(), format, agentEnv.authenticationToken());
-    return new Executor(agentEnv, agent, env, new Fetcher(fetcherOptions(env))).run();
+    return new Executor(agentEnv, agent, env, new Fetcher(fetcherOptions(env), Main::runCommand)).run();
+  }
+
+  /** The fetcher's external commands (the hadoop CLI), through the one launcher and reaper of this JVM. */
+  static io.github.sparkmesos.fetcher.CommandRunner.Result runCommand(List<String> argv, Map<String, String> env,
+      java.nio.file.Path dir, java.time.Duration timeout) throws java.io.IOException, InterruptedException {
+    io.github.sparkmesos.os.Command.Completed done = io.github.sparkmesos.os.Command.run(argv, env, dir, timeout);
+    return new io.github.sparkmesos.fetcher.CommandRunner.Result(done.status().shellCode(), done.stderr());
   }
 
   /** The node's fetch cache directory (off when unset). */

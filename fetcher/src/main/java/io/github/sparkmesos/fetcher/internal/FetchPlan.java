@@ -11,7 +11,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 /**
  * The first step: everything decided before a byte is transferred. Where the bytes come from, the
  * sandbox, the file name (output_file, else the last segment of the URI path) and what to do with the
- * file. As in Mesos, {@code executable} wins over {@code extract}.
+ * file, and the expected SHA-256 (from the request or a {@code #sha256=} fragment of the URI). As in Mesos,
+ * {@code executable} wins over {@code extract}.
  */
 public final class FetchPlan {
 
@@ -23,23 +24,27 @@ public final class FetchPlan {
     private final String fileName;
     private final ArchiveFormat format;
     private final boolean executable;
+    private final String expectedSha256;
 
     private FetchPlan(SourceLocation location, Path sandbox, String fileName, ArchiveFormat format,
-                      boolean executable) {
+                      boolean executable, String expectedSha256) {
         this.location = location;
         this.sandbox = sandbox;
         this.fileName = fileName;
         this.format = format;
         this.executable = executable;
+        this.expectedSha256 = expectedSha256;
     }
 
     public static FetchPlan of(FetchRequest request, Path sandbox) throws StepException {
         Path box = checkSandbox(sandbox);
-        SourceLocation location = SourceParser.parse(request.uri());
+        Checksums.Split split = Checksums.split(request.uri().strip());
+        String expectedSha256 = Checksums.expected(request.sha256(), split.sha256());
+        SourceLocation location = SourceParser.parse(split.uri());
         String fileName = request.outputFile() != null ? request.outputFile() : fileNameFrom(location);
         ArchiveFormat format = request.extract() && !request.executable()
                 ? ArchiveFormat.detect(fileName) : ArchiveFormat.NONE;
-        return new FetchPlan(location, box, fileName, format, request.executable());
+        return new FetchPlan(location, box, fileName, format, request.executable(), expectedSha256);
     }
 
     public SourceLocation location() {
@@ -56,6 +61,11 @@ public final class FetchPlan {
 
     public ArchiveFormat format() {
         return format;
+    }
+
+    /** The SHA-256 the resource's bytes must have (64 lowercase hex digits), or null when none was given. */
+    public String expectedSha256() {
+        return expectedSha256;
     }
 
     /** The step that writes or extracts the source. */

@@ -9,12 +9,17 @@ final class Names {
     }
 
     static String display(String name) {
+        return display(name, MAX_DISPLAY);
+    }
+
+    /** Control characters escaped, cut after {@code max} characters. */
+    static String display(String name, int max) {
         if (name == null) {
             return "";
         }
-        StringBuilder out = new StringBuilder(Math.min(name.length(), MAX_DISPLAY) + 8);
+        StringBuilder out = new StringBuilder(Math.min(name.length(), max) + 8);
         for (int i = 0; i < name.length(); i++) {
-            if (out.length() >= MAX_DISPLAY) {
+            if (out.length() >= max) {
                 out.append("...");
                 break;
             }

@@ -1,5 +1,6 @@
 package io.github.sparkmesos.fetcher.internal;
 
+import java.net.URI;
 import java.nio.file.Path;
 import okhttp3.HttpUrl;
 
@@ -24,5 +25,18 @@ public sealed interface SourceLocation {
 
     /** A file on this host, from a {@code file:} URI or an absolute path. */
     record Local(Path path, String lastSegment) implements SourceLocation {
+    }
+
+    /**
+     * A URI of a Hadoop file system ({@link SourceParser#HADOOP_SCHEMES}), fetched through the Hadoop client.
+     *
+     * @param uri    the URI as given, without fragment (it may hold user information: never print it)
+     * @param scheme the scheme, lower case
+     */
+    record Hadoop(URI uri, String scheme, String lastSegment) implements SourceLocation {
+        @Override
+        public String toString() {
+            return "Hadoop[" + UriRedactor.redact(uri.toString()) + "]";
+        }
     }
 }

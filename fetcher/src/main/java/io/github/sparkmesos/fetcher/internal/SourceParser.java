@@ -15,7 +15,22 @@ import okhttp3.HttpUrl;
 final class SourceParser {
 
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):");
-    static final String SUPPORTED = "supported: http, https, file and local paths";
+
+    /**
+     * Schemes fetched through a Hadoop client (the FileSystem API, else the {@code hadoop} CLI), as the Mesos
+     * fetcher sends every scheme it does not know to {@code hadoop fs -copyToLocal}. A list rather than
+     * "everything else", so that a typo gets "unsupported URI scheme" instead of a Hadoop error:
+     * HDFS and its gateways ({@code hdfs}, {@code webhdfs}, {@code swebhdfs}, {@code viewfs}, {@code har}),
+     * object stores ({@code s3a}, {@code s3n}, {@code s3} (EMRFS, or old Hadoop), {@code gs}, {@code wasb},
+     * {@code wasbs}, {@code abfs}, {@code abfss}, {@code adl}, {@code oss}, {@code cosn}, {@code obs}), Ozone
+     * ({@code o3fs}, {@code ofs}), and {@code ftp} (Hadoop's FTPFileSystem; Mesos uses curl for it, which
+     * this fetcher does not have). {@code ftps} and {@code sftp} are not supported.
+     */
+    static final List<String> HADOOP_SCHEMES = List.of("hdfs", "webhdfs", "swebhdfs", "viewfs", "har", "s3a", "s3n",
+            "s3", "gs", "wasb", "wasbs", "abfs", "abfss", "adl", "oss", "cosn", "obs", "o3fs", "ofs", "ftp");
+
+    static final String SUPPORTED = "supported: http, https, file and local paths; through a Hadoop client: "
+            + String.join(", ", HADOOP_SCHEMES);
 
     private SourceParser() {
     }
@@ -38,6 +53,9 @@ final class SourceParser {
             case "file":
                 return file(uri);
             default:
+                if (HADOOP_SCHEMES.contains(scheme)) {
+                    return hadoop(uri, scheme);
+                }
                 throw new StepException("unsupported URI scheme '" + Names.display(scheme) + "' (" + SUPPORTED + ")");
         }
     }
@@ -55,6 +73,26 @@ final class SourceParser {
         List<String> segments = parsed.pathSegments();
         String last = segments.isEmpty() ? "" : segments.get(segments.size() - 1);
         return new SourceLocation.Http(parsed, authorization, last.isEmpty() ? null : last);
+    }
+
+    private static SourceLocation hadoop(String uri, String scheme) throws StepException {
+        int fragment = uri.indexOf('#');
+        String withoutFragment = fragment >= 0 ? uri.substring(0, fragment) : uri;
+        URI parsed;
+        try {
+            parsed = new URI(withoutFragment);
+        } catch (URISyntaxException e) {
+            // the exception's message repeats the input (maybe with credentials): do not chain it
+            throw new StepException("malformed " + scheme + " URI (" + e.getReason() + "); percent-encode spaces"
+                    + " and special characters");
+        }
+        String path = parsed.getPath();
+        if (parsed.isOpaque() || path == null || path.isEmpty()) {
+            throw new StepException("malformed " + scheme + " URI (missing path), for example " + scheme
+                    + "://host/path/file.tgz");
+        }
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        return new SourceLocation.Hadoop(parsed, scheme, last.isEmpty() ? null : last);
     }
 
     private static SourceLocation file(String uri) throws StepException {

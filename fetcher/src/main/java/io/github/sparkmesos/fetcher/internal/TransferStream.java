@@ -5,13 +5,18 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * The bytes of one source, as read by a step: counts them, reports progress about once per MiB and once
+ * The bytes of one source, as read by a step: counts them, computes their SHA-256 on the way (no second
+ * pass), optionally keeps a copy of them ({@link ArchiveCopy}), reports progress about once per MiB and once
  * at the end, remembers the first read failure of the source (so a step can tell "the download broke"
- * from "the archive is corrupt"), and checks at the end that the whole announced length arrived.
+ * from "the archive is corrupt"), and checks at the end that the whole announced length arrived and that
+ * the checksum is the expected one.
  *
  * <p>{@link #available()} looks one byte ahead when the source has nothing buffered. This matters for
  * {@link java.util.zip.GZIPInputStream}: after each gzip member it only looks for another member if
@@ -28,7 +33,11 @@ public final class TransferStream extends InputStream {
     private final FetchProgress progress;
     private final Function<IOException, String> describer;
     private final Closeable resource;
+    private final MessageDigest digest = newSha256();
 
+    private String expectedSha256;
+    private ArchiveCopy copy;
+    private String sha256;
     private long count;
     private long nextReport = REPORT_EVERY;
     private long lastReported = -1;
@@ -63,6 +72,26 @@ public final class TransferStream extends InputStream {
     /** The announced length, or -1. */
     public long length() {
         return length;
+    }
+
+    /** Makes {@link #finish()} fail unless the bytes have this SHA-256 (lowercase hex); null: no check. */
+    public void expectSha256(String sha256Hex) {
+        this.expectedSha256 = sha256Hex;
+    }
+
+    /** Writes every byte read to {@code copy} as well; {@link #finish()} commits it once all checks pass. */
+    void copyTo(ArchiveCopy copy) {
+        this.copy = copy;
+    }
+
+    /** The SHA-256 of all bytes (lowercase hex), known after {@link #finish()}; else null. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /** Whether the source gave up asking for the whole transfer to start over (see {@link TransferFailure}). */
+    boolean restartRequested() {
+        return failure instanceof TransferFailure f && f.restart();
     }
 
     @Override
@@ -126,6 +155,10 @@ public final class TransferStream extends InputStream {
             throw remember(e);
         }
         if (n > 0) {
+            digest.update(b, off, n);
+            if (copy != null) {
+                copy.write(b, off, n);
+            }
             count += n;
             if (count >= nextReport && count != length) { // the end is reported by finish(), once
                 nextReport = (count / REPORT_EVERY + 1) * REPORT_EVERY;
@@ -143,8 +176,9 @@ public final class TransferStream extends InputStream {
     }
 
     /**
-     * Reads what is left of the source, checks that the announced length arrived, and reports the final
-     * progress. Steps call this before anything becomes visible in the sandbox.
+     * Reads what is left of the source, checks that the announced length arrived and that the SHA-256 is the
+     * expected one, commits the copy, and reports the final progress. Steps call this before anything becomes
+     * visible in the sandbox; when it fails, they remove what they wrote.
      */
     public void finish() throws StepException {
         if (finished) {
@@ -160,6 +194,15 @@ public final class TransferStream extends InputStream {
         }
         if (length >= 0 && count != length) {
             throw new StepException("the transfer ended after " + count + " of " + length + " bytes");
+        }
+        if (sha256 == null) {
+            sha256 = HexFormat.of().formatHex(digest.digest());
+        }
+        if (expectedSha256 != null && !expectedSha256.equals(sha256)) {
+            throw new StepException("checksum mismatch: expected sha256 " + expectedSha256 + ", got " + sha256);
+        }
+        if (copy != null) {
+            copy.commit();
         }
         finished = true;
         if (count != lastReported) {
@@ -182,6 +225,14 @@ public final class TransferStream extends InputStream {
                     + " bytes: " + describer.apply(failure), failure);
         }
         return new StepException(problem + ": " + messageOf(e), e);
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     static String messageOf(Throwable e) {

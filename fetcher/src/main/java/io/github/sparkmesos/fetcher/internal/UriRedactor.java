@@ -19,4 +19,15 @@ public final class UriRedactor {
         Matcher m = USERINFO.matcher(uri);
         return m.find() ? m.group(1) + uri.substring(m.end()) : uri;
     }
+
+    /** {@code text} (for example an error message that repeats {@code uri}) without {@code uri}'s user information. */
+    static String redactIn(String text, java.net.URI uri) {
+        String userInfo = uri.getRawUserInfo();
+        if (text == null || userInfo == null || userInfo.isEmpty()) {
+            return text;
+        }
+        String decoded = uri.getUserInfo();
+        String result = text.replace(userInfo + "@", "");
+        return decoded == null || decoded.isEmpty() ? result : result.replace(decoded + "@", "");
+    }
 }
