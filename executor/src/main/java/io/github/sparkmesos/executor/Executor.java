@@ -388,6 +388,9 @@ public final class Executor {
     if (t == null || t.terminal) {
       return; // exactly one terminal update per task
     }
+    if (t.killingSent && !TaskStates.isTerminal(state)) {
+      return; // a runner's TASK_RUNNING that crossed the KILL must not follow TASK_KILLING
+    }
     TaskStatus.Builder status = TaskStatus.newBuilder()
         .setTaskId(TaskID.newBuilder().setValue(taskId))
         .setState(state)
