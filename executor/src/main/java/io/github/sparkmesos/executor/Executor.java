@@ -73,6 +73,9 @@ public final class Executor {
   private final LinkedHashMap<ByteString, Call.Update> unacknowledged = new LinkedHashMap<>();
   private FrameworkInfo framework;
   private boolean subscribed;
+  /** Mirrors of {@code subscribed} and {@code attempt} for the sender thread. */
+  private volatile boolean connected;
+  private volatile int currentAttempt;
   private boolean everSubscribed;
   private int attempt;
   private AgentConnection.Subscription subscription;
@@ -157,6 +160,7 @@ public final class Executor {
 
   private void subscribe() {
     int mine = ++attempt;
+    currentAttempt = mine;
     Call.Subscribe.Builder sub = Call.Subscribe.newBuilder();
     sub.addAllUnacknowledgedUpdates(unacknowledged.values());
     for (TaskRecord t : tasks.values()) {
@@ -223,6 +227,7 @@ public final class Executor {
       return;
     }
     subscribed = false;
+    connected = false;
     subscription = null;
     if (!everSubscribed) {
       subscribeFailed(which, new IOException(reason));
@@ -287,6 +292,7 @@ public final class Executor {
 
   private void onSubscribed(Event.Subscribed subscribedEvent, Set<ByteString> replayed) {
     subscribed = true;
+    connected = true;
     everSubscribed = true;
     disconnectedSince = null;
     framework = subscribedEvent.getFrameworkInfo();
@@ -388,7 +394,7 @@ public final class Executor {
     if (t == null || t.terminal) {
       return; // exactly one terminal update per task
     }
-    if (t.killingSent && !TaskStates.isTerminal(state)) {
+    if (t.killingSent && state != TaskState.TASK_KILLING && !TaskStates.isTerminal(state)) {
       return; // a runner's TASK_RUNNING that crossed the KILL must not follow TASK_KILLING
     }
     TaskStatus.Builder status = TaskStatus.newBuilder()
@@ -440,30 +446,49 @@ public final class Executor {
     }
   }
 
+  /**
+   * POSTs an update. The sender is one thread, so updates leave in order; a failed POST is retried
+   * there (before any later update) while this subscription lasts, else the update waits in the
+   * unacknowledged set for the next SUBSCRIBE. A duplicate is harmless: the agent dedupes by UUID.
+   */
   private void sendUpdate(ByteString uuid, Call.Update update) {
     Call call = call(Call.Type.UPDATE).setUpdate(update).build();
     int which = attempt;
     sender.submit(() -> {
-      try {
-        agent.send(call);
-      } catch (IOException e) {
-        post(() -> {
-          if (unacknowledged.containsKey(uuid) && subscribed && which == attempt) {
-            if (e instanceof AgentConnection.RejectedException r && !r.retryable()) {
-              Log.error("the agent rejected an update: " + e.getMessage());
-              return;
-            }
-            Log.warn("sending an update failed (" + e.getMessage() + "); retrying");
-            schedule(Duration.ofSeconds(1), () -> {
-              if (unacknowledged.containsKey(uuid) && subscribed && which == attempt) {
-                sendUpdate(uuid, update);
-              }
-            });
+      for (int tries = 1; ; tries++) {
+        try {
+          agent.send(call);
+          return;
+        } catch (AgentConnection.RejectedException e) {
+          if (!e.retryable()) {
+            Log.error("the agent rejected an update: " + e.getMessage());
+            return;
           }
-          // otherwise it waits in the unacknowledged set for the next SUBSCRIBE
-        });
+          if (!retrySend(which, tries, e)) {
+            return;
+          }
+        } catch (IOException e) {
+          if (!retrySend(which, tries, e)) {
+            return;
+          }
+        }
       }
     });
+  }
+
+  /** On the sender thread: waits before another try, or says the next SUBSCRIBE will carry it. */
+  private boolean retrySend(int which, int tries, IOException e) {
+    if (!connected || which != currentAttempt) {
+      return false;
+    }
+    Log.warn("sending an update failed (" + e.getMessage() + "); trying again");
+    try {
+      TimeUnit.MILLISECONDS.sleep(Math.min(5000, 250L << Math.min(tries, 5)));
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return connected && which == currentAttempt;
   }
 
   private void heartbeat() {

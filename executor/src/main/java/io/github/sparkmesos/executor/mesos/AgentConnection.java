@@ -39,7 +39,8 @@ public final class AgentConnection {
     // the agent's heartbeat comes every 30 minutes: no read timeout on the stream
     this.streamClient = base.newBuilder().connectionPool(new ConnectionPool())
         .readTimeout(Duration.ZERO).callTimeout(Duration.ZERO).build();
-    this.callClient = base.newBuilder().connectionPool(new ConnectionPool())
+    // a pooled call connection the agent closed meanwhile is retried on a new one (updates are idempotent by UUID)
+    this.callClient = base.newBuilder().connectionPool(new ConnectionPool()).retryOnConnectionFailure(true)
         .readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(60)).build();
   }
 

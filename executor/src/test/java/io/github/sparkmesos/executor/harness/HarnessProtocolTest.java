@@ -78,7 +78,8 @@ class HarnessProtocolTest {
     List<TaskState> states = run.result().states("k");
     assertTrue(states.equals(List.of(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLING,
         TaskState.TASK_KILLED)) || states.equals(List.of(TaskState.TASK_STARTING, TaskState.TASK_KILLING,
-        TaskState.TASK_KILLED)), states.toString());
+        TaskState.TASK_KILLED)), states + " " + run.result().violations() + " "
+        + Files.readString(dir.resolve("sandbox/stderr")));
     assertTrue(run.result().terminal("k").message().contains("Killed"), run.result().terminal("k").message());
     // the harness fails the run if any process of it outlived the executor
     assertEquals(List.of(), run.result().violations());
