@@ -4,6 +4,7 @@ import io.github.sparkmesos.fetcher.FetchException;
 import io.github.sparkmesos.fetcher.FetchProgress;
 import io.github.sparkmesos.fetcher.FetchRequest;
 import io.github.sparkmesos.fetcher.FetchResult;
+import io.github.sparkmesos.fetcher.ProgressText;
 import io.github.sparkmesos.fetcher.Fetcher;
 import io.github.sparkmesos.fetcher.FetcherOptions;
 import io.github.sparkmesos.fetcher.internal.cache.CacheEvents;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  * current directory by default), through the node's fetch cache with {@code --cache}.
  *
  * <p>While fetching, a progress line about once a second on stderr; at the end, one line per URI on stdout:
- * {@code Fetched <uri> (<size>, sha256 <hex>) in <ms> ms from <the source|the cache>}. Exit status 0, or 1
+ * {@code Fetched <uri> (<size>, sha256 <hex>) in <ms> ms from <source|cache>} (see {@link ProgressText}). Exit status 0, or 1
  * with the reason on stderr; after a failure, whatever this run had put into the sandbox is removed again.
  * URIs are fetched one after the other, in the order given.
  */
@@ -87,9 +88,7 @@ public final class FetchCommand {
                 } finally {
                     progress.stop();
                 }
-                lines.add("Fetched " + result.uri() + " (" + size(result.bytes()) + ", sha256 "
-                        + (result.sha256() == null ? "unknown" : result.sha256()) + ") in "
-                        + result.elapsed().toMillis() + " ms from " + (result.cached() ? "the cache" : "the source"));
+                lines.add(ProgressText.fetched(result));
             }
         } catch (FetchException e) {
             err.println(e.getMessage());
@@ -203,6 +202,7 @@ public final class FetchCommand {
         private long total = -1; // guarded by this
         private long waitingSince = -1; // guarded by this
         private boolean active; // guarded by this
+        private long startedNanos; // guarded by this
 
         Progress(PrintStream err) {
             this.err = err;
@@ -214,6 +214,7 @@ public final class FetchCommand {
             bytes = -1;
             total = -1;
             waitingSince = -1;
+            startedNanos = System.nanoTime();
             active = true;
         }
 
@@ -249,8 +250,8 @@ public final class FetchCommand {
                 err.println("Waiting for " + uri + " ("
                         + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - waitingSince) + " s)");
             } else if (bytes >= 0) {
-                err.println("Fetching " + uri + ": " + size(bytes)
-                        + (total > 0 ? " of " + size(total) + " (" + (bytes * 100 / total) + "%)" : ""));
+                err.println("Fetching " + ProgressText.progress(uri, bytes, total,
+                        java.time.Duration.ofNanos(System.nanoTime() - startedNanos)));
             }
         }
 
@@ -258,20 +259,6 @@ public final class FetchCommand {
         public void close() {
             ticker.shutdownNow();
         }
-    }
-
-    /** 512 bytes, 12.3 KiB, 170.0 MiB, 2.50 GiB. */
-    static String size(long bytes) {
-        if (bytes < 1024) {
-            return bytes + (bytes == 1 ? " byte" : " bytes");
-        }
-        if (bytes < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
-        }
-        if (bytes < 1024L * 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
-        }
-        return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
     }
 
     private static Set<Path> list(Path dir) {

@@ -74,13 +74,13 @@ class FetchCommandTest {
         Run first = run("--sandbox", sandbox.toString(), "--cache", cache.toString(), url);
         Run again = run("fetch", "--sandbox", second.toString(), "--cache", cache.toString(), url);
 
-        String prefix = "Fetched " + Pattern.quote(url) + " \\(" + Pattern.quote(FetchCommand.size(tgz.length))
+        String prefix = "Fetched " + Pattern.quote(url) + " \\(" + Pattern.quote(io.github.sparkmesos.fetcher.ProgressText.size(tgz.length))
                 + ", sha256 " + TestTree.sha256(tgz) + "\\) in \\d+ ms from ";
         assertEquals(0, first.status(), first.err());
         assertEquals(1, first.out().size(), first.out().toString());
-        assertTrue(first.out().get(0).matches(prefix + "the source"), first.out().get(0));
+        assertTrue(first.out().get(0).matches(prefix + "source"), first.out().get(0));
         assertEquals(0, again.status(), again.err());
-        assertTrue(again.out().get(0).matches(prefix + "the cache"), again.out().get(0));
+        assertTrue(again.out().get(0).matches(prefix + "cache"), again.out().get(0));
         assertEquals(tree.expectLinked(), TestTree.snapshot(sandbox));
         assertEquals(tree.expectLinked(), TestTree.snapshot(second));
         assertEquals(1, server.gets("/dist/app.tgz"));
@@ -96,10 +96,10 @@ class FetchCommandTest {
         assertEquals(0, run.status(), run.err());
         assertEquals(2, run.out().size(), run.out().toString());
         assertTrue(run.out().get(0).matches("Fetched " + Pattern.quote(server.url("/dist/app.tgz")) + " \\("
-                + Pattern.quote(FetchCommand.size(tgz.length)) + ", sha256 " + TestTree.sha256(tgz)
-                + "\\) in \\d+ ms from the source"), run.out().get(0));
+                + Pattern.quote(io.github.sparkmesos.fetcher.ProgressText.size(tgz.length)) + ", sha256 " + TestTree.sha256(tgz)
+                + "\\) in \\d+ ms from source"), run.out().get(0));
         assertTrue(run.out().get(1).matches("Fetched " + Pattern.quote(server.url("/files/data.bin"))
-                + " \\(2\\.9 KiB, sha256 " + TestTree.sha256(data) + "\\) in \\d+ ms from the source"),
+                + " \\(2\\.9 KiB, sha256 " + TestTree.sha256(data) + "\\) in \\d+ ms from source"),
                 run.out().get(1));
         assertEquals(tree.expectCopied(), TestTree.snapshot(sandbox).entrySet().stream()
                 .filter(e -> !e.getKey().equals("data.bin"))

@@ -68,14 +68,14 @@ class MultiProcessFetchTest {
             }
 
             Pattern line = Pattern.compile("Fetched " + Pattern.quote(url) + " \\(\\S+ \\S+, sha256 "
-                    + TestTree.sha256(tgz) + "\\) in \\d+ ms from the (source|cache)");
+                    + TestTree.sha256(tgz) + "\\) in \\d+ ms from (source|cache)");
             int fromSource = 0;
             for (int i = 0; i < PROCESSES; i++) {
                 String context = "process " + i + ": stdout " + stdout.get(i) + ", stderr " + stderr.get(i);
                 assertEquals(0, processes.get(i).exitValue(), context);
                 assertEquals(1, stdout.get(i).size(), context);
                 assertTrue(line.matcher(stdout.get(i).get(0)).matches(), context);
-                fromSource += stdout.get(i).get(0).endsWith("from the source") ? 1 : 0;
+                fromSource += stdout.get(i).get(0).endsWith("from source") ? 1 : 0;
                 assertEquals(tree.expectLinked(), TestTree.snapshot(sandboxes.get(i)), context);
             }
             assertEquals(0, othersWaiting.getCount(), "seven fetches waited for the first: stderr " + stderr);
