@@ -11,13 +11,13 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
 /** Best-effort removal of what a failed fetch wrote. Never follows symlinks. */
-final class Trees {
+public final class Trees {
 
     private Trees() {
     }
 
     /** Deletes {@code path} and, if it is a directory (not a link to one), everything below it. */
-    static void deleteQuietly(Path path) {
+    public static void deleteQuietly(Path path) {
         if (path == null) {
             return;
         }

@@ -1,13 +1,12 @@
 package io.github.sparkmesos.fetcher.internal.cache;
 
+import io.github.sparkmesos.fetcher.internal.Trees;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -26,42 +25,7 @@ public final class CacheFiles {
      * Read-only directories are made writable first; symlinks are never followed.
      */
     public static void deleteTree(Path path) {
-        if (path == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    makeOwnerAccessible(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) && makeOwnerAccessible(file)) {
-                        deleteTree(file); // it could not be listed before
-                    } else {
-                        deleteIfExists(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                    deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
+        Trees.deleteQuietly(path);
     }
 
     /** The SHA-256 of a file's bytes, 64 lowercase hex digits. */
@@ -104,26 +68,5 @@ public final class CacheFiles {
     static String messageOf(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
-
-    private static boolean makeOwnerAccessible(Path dir) {
-        try {
-            int mode = mode(dir);
-            if ((mode & 0700) != 0700) {
-                setMode(dir, (mode & 07777) | 0700);
-                return true;
-            }
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // best effort
-        }
-        return false;
-    }
-
-    private static void deleteIfExists(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }
