@@ -2,7 +2,8 @@ package io.github.sparkmesos.fetcher;
 
 /**
  * Receives progress of a transfer: at most about once per MiB, and once at the end.
- * Called on the thread that runs {@link Fetcher#fetch}; an exception thrown here aborts the fetch.
+ * Called on the thread that runs {@link Fetcher#fetch}, one call at a time, never from the thread that reads
+ * the source ahead of the extractor; an exception thrown here aborts the fetch.
  */
 @FunctionalInterface
 public interface FetchProgress {

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -371,6 +372,70 @@ class HttpResilienceTest {
         assertEquals(failure("/slow.bin", "transfer failed after 1000 of 200000 bytes: did not complete within the"
                 + " overall timeout of 0.5s"), e.getMessage());
         assertEquals(1, server.requests("/slow.bin").size(), "the overall timeout is not retried");
+        assertEquals(List.of(), list(sandbox));
+    }
+
+    // ---- the read-ahead thread ------------------------------------------------------------------------------
+
+    private static List<Thread> readAheadThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("fetcher-read-ahead") && t.isAlive()).toList();
+    }
+
+    /** Waits until a read-ahead thread exists and is blocked reading the stalled body. */
+    private static void awaitReaderOnTheSocket() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (readAheadThreads().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, readAheadThreads().size(), "a read-ahead thread");
+        Thread.sleep(100); // it reads what was sent, then blocks
+    }
+
+    @Test
+    void anInterruptEndsAStalledTransferAtOnceWithoutLeavingTheReaderThread() throws Exception {
+        server.on("/slow.bin", stalledAfter(Resource.of(TestFiles.randomBytes(200_000, 17), ETAG), 1000));
+        FetchException[] failure = new FetchException[1];
+        boolean[] interruptKept = new boolean[1];
+        Thread fetching = new Thread(() -> {
+            try {
+                fetch("/slow.bin");
+            } catch (FetchException e) {
+                failure[0] = e;
+            }
+            interruptKept[0] = Thread.currentThread().isInterrupted();
+        }, "fetching");
+        fetching.start();
+        awaitReaderOnTheSocket();
+
+        long interrupted = System.nanoTime();
+        fetching.interrupt();
+        fetching.join(Duration.ofSeconds(10).toMillis());
+
+        assertTrue(Duration.ofNanos(System.nanoTime() - interrupted).compareTo(Duration.ofSeconds(5)) < 0,
+                "ended long before the read timeout (20 s)");
+        assertTrue(!fetching.isAlive() && interruptKept[0]);
+        assertEquals(failure("/slow.bin", "transfer failed after 0 of 200000 bytes: interrupted"),
+                failure[0].getMessage());
+        assertEquals(List.of(), readAheadThreads());
+        assertEquals(1, server.requests("/slow.bin").size());
+        assertEquals(List.of(), list(sandbox));
+    }
+
+    @Test
+    void aStepThatFailsEarlyStopsTheReaderBlockedOnTheConnection() throws Exception {
+        byte[] tgz = Archives.tar().special("dev/null", TarConstants.LF_CHR)
+                .file("big.bin", TestFiles.randomBytes(3 << 20, 18), 0644).tgz();
+        server.on("/bad.tgz", stalledAfter(Resource.of(tgz, ETAG), 3 << 19)); // one buffer, then half of one
+        long started = System.nanoTime();
+
+        FetchException e = fails(QUICK, "/bad.tgz");
+
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(5)) < 0,
+                "ended long before the read timeout (20 s)");
+        assertEquals(failure("/bad.tgz", "archive entry 'dev/null' is a character device; device entries are not"
+                + " allowed"), e.getMessage());
+        assertEquals(List.of(), readAheadThreads());
         assertEquals(List.of(), list(sandbox));
     }
 

@@ -15,6 +15,10 @@ import java.nio.file.Path;
  * A transfer that breaks in the middle is resumed under the step by the source itself; when it cannot be
  * resumed (the resource changed, or the server gives no validator), the step fails, removes what it wrote,
  * and the whole transfer starts over here, as one more of the {@link FetcherOptions#maxAttempts()} attempts.
+ *
+ * <p>The step gets the source {@linkplain TransferStream#readAhead() read ahead}: a thread of its own receives,
+ * hashes and copies the bytes while the step decompresses and writes them on the caller's thread; closing the
+ * source (always, below) ends that thread before the copy is discarded or the transfer starts over.
  */
 public final class Download {
 
@@ -39,6 +43,7 @@ public final class Download {
                 source = sources.open(plan.location(), uri, progress, attempts, into);
                 source.expectSha256(plan.expectedSha256());
                 source.copyTo(copy);
+                source.readAhead(); // the network, the SHA-256 and the copy overlap with the step (ReadAhead)
                 StepOutcome outcome = plan.step(options).run(source, into);
                 done = true;
                 return new Outcome(outcome.target(), source.bytes(), outcome.extracted(), source.sha256());

@@ -50,9 +50,11 @@ final class HttpSource {
                     throw new StepException(f.getMessage(), f.getCause());
                 }
             }
+            Call call;
             Response response;
             try {
-                response = execute(location, attempts, null, null);
+                call = newCall(location, attempts, null, null);
+                response = call.execute();
             } catch (IOException e) {
                 boolean retryable = retryable(e, attempts);
                 attempts.failed(describe(e, attempts));
@@ -74,15 +76,17 @@ final class HttpSource {
                 continue;
             }
             Validators validators = Validators.of(response);
-            ResumableBody body = new ResumableBody(this, location, attempts, response, validators);
+            ResumableBody body = new ResumableBody(this, location, attempts, call, response, validators);
             return new TransferStream(body, validators.length(), uri, progress,
                     e -> e instanceof TransferFailure ? e.getMessage()
                             : attempts.giveUp(describe(e, attempts), retryable(e, attempts)), null);
         }
     }
 
-    /** One request; {@code range} and {@code ifRange} are header values or null. Counts an attempt. */
-    Response execute(SourceLocation.Http location, Attempts attempts, String range, String ifRange)
+    /**
+     * One request, to be executed; {@code range} and {@code ifRange} are header values or null. Counts an attempt.
+     */
+    Call newCall(SourceLocation.Http location, Attempts attempts, String range, String ifRange)
             throws IOException {
         Request.Builder request = new Request.Builder().url(location.url()).header("Accept-Encoding", "identity");
         if (location.authorization() != null) {
@@ -102,7 +106,7 @@ final class HttpSource {
         Call call = client.newCall(request.build());
         call.timeout().timeout(remaining, TimeUnit.NANOSECONDS);
         attempts.begin();
-        return call.execute();
+        return call;
     }
 
     /**

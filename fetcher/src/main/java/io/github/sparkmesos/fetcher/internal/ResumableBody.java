@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.Call;
 import okhttp3.Response;
 
 /**
@@ -24,8 +25,10 @@ import okhttp3.Response;
  *   <li>5xx, 408, 429 and connection failures of the resume request: tried again with backoff.</li>
  *   <li>Anything else, or no attempts or time left: fails with the final reason and the attempts made.</li>
  * </ul>
+ *
+ * <p>Read by one thread at a time; {@link #abort()} may be called from any thread.
  */
-final class ResumableBody extends InputStream {
+final class ResumableBody extends InputStream implements ReadAhead.Abortable {
 
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
 
@@ -33,6 +36,9 @@ final class ResumableBody extends InputStream {
     private final SourceLocation.Http location;
     private final Attempts attempts;
     private final Validators validators;
+    /** The request whose body is read now (or that is being made), for {@link #abort()}. */
+    private volatile Call call;
+    private volatile boolean aborted;
     private Response response;
     private InputStream in;
     private long offset;
@@ -41,13 +47,14 @@ final class ResumableBody extends InputStream {
     private TransferFailure failure;
     private boolean closed;
 
-    ResumableBody(HttpSource source, SourceLocation.Http location, Attempts attempts, Response response,
+    ResumableBody(HttpSource source, SourceLocation.Http location, Attempts attempts, Call call, Response response,
                   Validators validators) {
         this.source = source;
         this.location = location;
         this.attempts = attempts;
         this.validators = validators;
         this.length = validators.length();
+        this.call = call;
         adopt(response);
     }
 
@@ -102,6 +109,9 @@ final class ResumableBody extends InputStream {
     /** Returns once the transfer can go on from {@link #offset}; else throws (and keeps throwing). */
     private void resumeAfter(IOException broken) throws TransferFailure {
         closeResponse();
+        if (aborted) {
+            throw fail(TransferFailure.fatal("aborted", broken));
+        }
         if (!HttpSource.retryable(broken, attempts)) {
             throw fail(TransferFailure.fatal(attempts.giveUp(source.describe(broken, attempts), false), broken));
         }
@@ -109,6 +119,9 @@ final class ResumableBody extends InputStream {
         IOException cause = broken;
         Duration retryAfter = null;
         while (true) {
+            if (aborted) {
+                throw fail(TransferFailure.fatal("aborted", cause));
+            }
             if (!attempts.canRetry()) {
                 throw fail(TransferFailure.fatal(attempts.giveUp(attempts.lastFailure(), true), cause));
             }
@@ -124,7 +137,12 @@ final class ResumableBody extends InputStream {
             retryAfter = null;
             Response next;
             try {
-                next = source.execute(location, attempts, "bytes=" + offset + "-", validators.ifRange());
+                Call resume = source.newCall(location, attempts, "bytes=" + offset + "-", validators.ifRange());
+                call = resume;
+                if (aborted) {
+                    resume.cancel(); // abort() may have missed it
+                }
+                next = resume.execute();
             } catch (IOException e) {
                 cause = e;
                 if (!HttpSource.retryable(e, attempts)) {
@@ -233,6 +251,19 @@ final class ResumableBody extends InputStream {
             return TransferFailure.restart(reason, cause);
         }
         return TransferFailure.fatal(attempts.giveUp(reason, true), cause);
+    }
+
+    /**
+     * Cancels the request whose body is read (OkHttp closes its socket, so a read blocked on it fails at once)
+     * and fails every later resume; for a reader on another thread ({@link ReadAhead}).
+     */
+    @Override
+    public void abort() {
+        aborted = true;
+        Call current = call;
+        if (current != null) {
+            current.cancel();
+        }
     }
 
     private TransferFailure fail(TransferFailure f) {

@@ -18,6 +18,13 @@ import java.util.function.Function;
  * from "the archive is corrupt"), and checks at the end that the whole announced length arrived and that
  * the checksum is the expected one.
  *
+ * <p>With {@link #readAhead()} (as {@link Download} hands the stream to a step), the source is read, hashed and
+ * copied on a thread of its own ({@link ReadAhead}), ahead of the step, which decompresses and writes on the
+ * caller's thread. Everything else stays on the caller's thread: the count, progress (so a {@link FetchProgress}
+ * is still called on the thread that fetches, one call at a time), failures (the source's failure is seen where
+ * the step's reads reach it, exactly as without read-ahead), the interrupt check, {@link #finish()} and
+ * {@link #close()}, which ends the reader thread.
+ *
  * <p>{@link #available()} looks one byte ahead when the source has nothing buffered. This matters for
  * {@link java.util.zip.GZIPInputStream}: after each gzip member it only looks for another member if
  * {@code available() > 0} (or enough bytes are left in its own buffer), so a network stream that happens
@@ -44,6 +51,7 @@ public final class TransferStream extends InputStream {
     private int peeked = -1;
     private boolean eof;
     private IOException failure;
+    private ReadAhead readAhead;
     private boolean finished;
     private boolean closed;
 
@@ -82,6 +90,18 @@ public final class TransferStream extends InputStream {
     /** Writes every byte read to {@code copy} as well; {@link #finish()} commits it once all checks pass. */
     void copyTo(ArchiveCopy copy) {
         this.copy = copy;
+    }
+
+    /**
+     * Reads the source on a thread of its own from the first read on, up to a few MiB ahead of the step (see
+     * {@link ReadAhead}): the network, the SHA-256 and the archive copy then overlap with what the step does with
+     * the bytes. Call before the first read; {@link #close()} ends the thread.
+     */
+    void readAhead() {
+        if (readAhead == null && count == 0 && peeked < 0 && !eof && !closed) {
+            readAhead = new ReadAhead(this::pull, in instanceof ReadAhead.Abortable a ? a : null,
+                    "fetcher-read-ahead");
+        }
     }
 
     /** The SHA-256 of all bytes (lowercase hex), known after {@link #finish()}; else null. */
@@ -130,7 +150,8 @@ public final class TransferStream extends InputStream {
         if (eof) {
             return 0;
         }
-        int buffered = in.available();
+        // with read-ahead, `in` belongs to the reader thread
+        int buffered = readAhead != null ? readAhead.buffered() : in.available();
         if (buffered > 0) {
             return buffered;
         }
@@ -146,23 +167,34 @@ public final class TransferStream extends InputStream {
 
     private int readSource(byte[] b, int off, int len) throws IOException {
         if (Thread.currentThread().isInterrupted()) {
+            if (readAhead != null) {
+                readAhead.close(); // stops the reader thread and its connection now
+            }
             throw remember(new InterruptedIOException("interrupted"));
         }
         int n;
         try {
-            n = in.read(b, off, len);
+            n = readAhead != null ? readAhead.read(b, off, len) : pull(b, off, len);
         } catch (IOException e) {
             throw remember(e);
         }
         if (n > 0) {
-            digest.update(b, off, n);
-            if (copy != null) {
-                copy.write(b, off, n);
-            }
             count += n;
             if (count >= nextReport && count != length) { // the end is reported by finish(), once
                 nextReport = (count / REPORT_EVERY + 1) * REPORT_EVERY;
                 report();
+            }
+        }
+        return n;
+    }
+
+    /** Reads from the source, hashing and copying what arrives: on the caller's thread, or the reader's. */
+    private int pull(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+            digest.update(b, off, n);
+            if (copy != null) {
+                copy.write(b, off, n);
             }
         }
         return n;
@@ -246,6 +278,9 @@ public final class TransferStream extends InputStream {
             return;
         }
         closed = true;
+        if (readAhead != null) {
+            readAhead.close(); // first: the reader thread may be using `in` and the copy
+        }
         try {
             in.close();
         } catch (IOException ignored) {

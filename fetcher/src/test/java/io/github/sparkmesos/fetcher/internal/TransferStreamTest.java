@@ -9,8 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
@@ -114,6 +116,80 @@ class TransferStreamTest {
         in.finish();
 
         assertEquals(List.of(TransferStream.REPORT_EVERY, (long) data.length), reported);
+    }
+
+    @Test
+    void readAheadGivesTheSameBytesChecksumAndProgressOnTheCallersThread() throws Exception {
+        byte[] data = new byte[(int) (2.5 * TransferStream.REPORT_EVERY)];
+        new Random(2).nextBytes(data);
+        List<Long> reported = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        List<byte[]> chunks = new ArrayList<>();
+        for (int at = 0; at < data.length; at += 8192) {
+            chunks.add(Arrays.copyOfRange(data, at, Math.min(data.length, at + 8192)));
+        }
+        TransferStream in = transfer(new ChunkedStream(chunks), data.length, (uri, bytes, total) -> {
+            reported.add(bytes);
+            threads.add(Thread.currentThread());
+        });
+        in.expectSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
+        in.readAhead();
+
+        byte[] read = in.readAllBytes();
+        in.finish();
+        in.close();
+
+        assertArrayEquals(data, read);
+        assertEquals(data.length, in.bytes());
+        assertEquals(List.of(TransferStream.REPORT_EVERY, 2 * TransferStream.REPORT_EVERY, (long) data.length), reported);
+        assertEquals(List.of(Thread.currentThread(), Thread.currentThread(), Thread.currentThread()), threads);
+    }
+
+    @Test
+    void readAheadKeepsGzipMembersThatEndOnAnEmptyBuffer() throws IOException {
+        byte[] first = "first member\n".repeat(100).getBytes();
+        byte[] second = "second member\n".repeat(100).getBytes();
+        TransferStream source = transfer(new ChunkedStream(List.of(gzip(first), gzip(second))), -1, FetchProgress.NONE);
+        source.readAhead();
+
+        byte[] all;
+        try (InputStream in = new GZIPInputStream(source, 64 * 1024)) {
+            all = in.readAllBytes();
+        }
+
+        assertEquals(new String(first) + new String(second), new String(all));
+    }
+
+    @Test
+    void withReadAheadASourceFailureIsStillToldApartWithTheBytesBeforeIt() throws IOException {
+        InputStream failing = new InputStream() {
+            private int left = 5000;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left == 0) {
+                    throw new IOException("connection reset");
+                }
+                int n = Math.min(len, Math.min(left, 1000));
+                left -= n;
+                return n;
+            }
+        };
+        TransferStream broken = transfer(failing, 100_000, FetchProgress.NONE);
+        broken.readAhead();
+
+        IOException fromSource = assertThrows(IOException.class, broken::readAllBytes);
+        broken.close();
+
+        assertEquals("connection reset", fromSource.getMessage());
+        assertEquals(5000, broken.bytes());
+        assertEquals("transfer failed after 5000 of 100000 bytes: connection reset",
+                broken.failure(fromSource, "not a valid gzip file").getMessage());
     }
 
     @Test
