@@ -382,14 +382,26 @@ class HttpResilienceTest {
                 .filter(t -> t.getName().equals("fetcher-read-ahead") && t.isAlive()).toList();
     }
 
-    /** Waits until a read-ahead thread exists and is blocked reading the stalled body. */
-    private static void awaitReaderOnTheSocket() throws InterruptedException {
+    /** Waits (at most 10 s) until a read-ahead thread exists and is blocked in a socket read of the stalled body. */
+    private static void awaitReaderOnTheSocket() {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (readAheadThreads().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+        while (!readerInSocketRead() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
         }
         assertEquals(1, readAheadThreads().size(), "a read-ahead thread");
-        Thread.sleep(100); // it reads what was sent, then blocks
+        assertTrue(readerInSocketRead(), "the reader blocks on the stalled socket");
+    }
+
+    private static boolean readerInSocketRead() {
+        for (Thread t : readAheadThreads()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().startsWith("sun.nio.ch.") && frame.getMethodName().startsWith("read")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test

@@ -53,7 +53,7 @@ class ProcessLauncherTest {
     Path ready = dir.resolve("ready");
     // the grandchild leaves the tree (re-parented when its parent exits) and ignores SIGTERM
     ChildProcess child = sh(dir, "trap '' TERM; (trap '' TERM; exec sleep 1000) & (sh -c \"trap '' TERM; "
-        + "setsid_not_used=1; sleep 1001\" & ) ; echo ok > " + ready + "; wait");
+        + "sleep 1001\" & ) ; echo ok > " + ready + "; wait");
     awaitFile(ready);
     assertTrue(ProcessTable.inGroup(child.pid()).size() >= 3, ProcessTable.inGroup(child.pid()).toString());
     child.kill(Duration.ofMillis(200));
@@ -81,11 +81,18 @@ class ProcessLauncherTest {
     assertTrue(e.getMessage().contains("No such file"), e.getMessage());
   }
 
-  static void awaitFile(Path file) throws InterruptedException {
-    // a fixture's readiness file: polled, bounded
-    for (int i = 0; i < 3000 && !Files.exists(file); i++) {
-      Thread.onSpinWait();
-      TimeUnit.MILLISECONDS.sleep(10);
+  /** Waits (at most two minutes) for a child to create {@code file}: an event, seen through inotify. */
+  static void awaitFile(Path file) throws Exception {
+    try (java.nio.file.WatchService watch = java.nio.file.FileSystems.getDefault().newWatchService()) {
+      file.getParent().register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (!Files.exists(file) && System.nanoTime() < deadline) {
+        var key = watch.poll(1, TimeUnit.SECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
     }
     assertTrue(Files.exists(file), file + " never appeared");
   }

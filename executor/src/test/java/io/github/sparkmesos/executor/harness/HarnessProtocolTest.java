@@ -177,4 +177,49 @@ class HarnessProtocolTest {
     assertTrue(Files.readString(dir.resolve("sandbox/stderr")).contains("MESOS_RECOVERY_TIMEOUT"));
     assertEquals(List.of(), run.result().violations(), "its task was killed before it exited");
   }
+
+  @Test
+  void aKillDuringTheFetchEndsItAtOnceAndLeavesNothing(@TempDir Path dir) throws Exception {
+    java.util.concurrent.CountDownLatch requested = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+    server.createContext("/stalled.tgz", exchange -> {
+      requested.countDown();
+      exchange.sendResponseHeaders(200, 10_000_000);
+      exchange.getResponseBody().write(new byte[] {0x1f});
+      exchange.getResponseBody().flush();
+      try {
+        release.await(); // a body that never comes
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+    });
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/stalled.tgz";
+      java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+      doc.put("conf", java.util.Map.of("spark.executor.uri", url));
+      doc.put("backend", HarnessRun.backend("f"));
+      doc.put("command", "true");
+      Harness harness = HarnessRun.start(dir, Demo.taskInfoJson("f",
+          new com.google.gson.Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)), "--task-killing-state");
+      assertTrue(requested.await(2, java.util.concurrent.TimeUnit.MINUTES), "the fetch started");
+      harness.kill("f");
+      HarnessRun.Run run = HarnessRun.finish(harness);
+      Harness.Update last = run.result().terminal("f");
+      assertEquals(TaskState.TASK_KILLED, last.state(), run.stdout().toString());
+      assertEquals("Task killed while fetching its URIs", last.message());
+      assertFalse(run.result().states("f").contains(TaskState.TASK_RUNNING));
+      try (var files = Files.list(dir.resolve("sandbox/tasks/f"))) {
+        assertEquals(List.of("stderr"), files.map(f -> f.getFileName().toString()).toList(), "no partial download");
+      }
+      assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
+    } finally {
+      release.countDown();
+      server.stop(0);
+    }
+  }
 }

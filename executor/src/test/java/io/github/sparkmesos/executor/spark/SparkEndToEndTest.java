@@ -107,7 +107,7 @@ class SparkEndToEndTest {
       doc.put("command", "sh -c \"trap '' TERM; exec sleep 1000\" & " + sparkCommand(doc));
       Harness harness = HarnessRun.start(dir, Demo.taskInfoJson("2",
           new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)), "--kill-grace", "2secs");
-      awaitLine(driver, "PI_RESULT");
+      awaitLine(driver, dir.resolve("driver"), "PI_RESULT");
       harness.kill("2");
       HarnessRun.Run run = HarnessRun.finish(harness);
       assertEquals(TaskState.TASK_KILLED, run.result().terminal("2").state(), run.stdout().toString());
@@ -178,13 +178,20 @@ class SparkEndToEndTest {
     return new SparkLaunch(parsed, Optional.empty(), Optional.empty()).command();
   }
 
-  /** Waits (at most three minutes) for the driver to print a line: its progress is the event. */
-  private static void awaitLine(SparkDriver driver, String prefix) throws Exception {
+  /** Waits (at most three minutes) for the driver to print a line: each write to its output is an event. */
+  private static void awaitLine(SparkDriver driver, Path driverDir, String prefix) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (driver.output().stream().noneMatch(l -> l.startsWith(prefix))) {
-      assertTrue(System.nanoTime() < deadline && !driver.process().onExit().isDone(),
-          "the driver never printed " + prefix + ": " + driver.output());
-      TimeUnit.MILLISECONDS.sleep(100);
+    try (java.nio.file.WatchService watch = java.nio.file.FileSystems.getDefault().newWatchService()) {
+      driverDir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+      while (driver.output().stream().noneMatch(l -> l.startsWith(prefix))) {
+        assertTrue(System.nanoTime() < deadline && !driver.process().onExit().isDone(),
+            "the driver never printed " + prefix + ": " + driver.output());
+        var key = watch.poll(1, TimeUnit.SECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
     }
   }
 }

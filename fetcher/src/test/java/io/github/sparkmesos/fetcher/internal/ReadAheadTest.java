@@ -166,7 +166,7 @@ class ReadAheadTest {
         assertEquals(1, ahead.read(new byte[1], 0, 1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (reader.get().getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.sleep(1);
+            Thread.onSpinWait(); // the reader parks as soon as both buffers are full
         }
         assertEquals(Thread.State.WAITING, reader.get().getState(), "both buffers are full");
 
