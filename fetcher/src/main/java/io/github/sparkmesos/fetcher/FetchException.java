@@ -8,28 +8,28 @@ import io.github.sparkmesos.fetcher.internal.UriRedactor;
  */
 public class FetchException extends Exception {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final String uri;
-    private final String reason;
+  private final String uri;
+  private final String reason;
 
-    public FetchException(String uri, String reason) {
-        this(uri, reason, null);
-    }
+  public FetchException(String uri, String reason) {
+    this(uri, reason, null);
+  }
 
-    public FetchException(String uri, String reason, Throwable cause) {
-        super("Failed to fetch '" + UriRedactor.redact(uri) + "': " + reason, cause);
-        this.uri = UriRedactor.redact(uri);
-        this.reason = reason;
-    }
+  public FetchException(String uri, String reason, Throwable cause) {
+    super("Failed to fetch '" + UriRedactor.redact(uri) + "': " + reason, cause);
+    this.uri = UriRedactor.redact(uri);
+    this.reason = reason;
+  }
 
-    /** The URI that failed, without user information. */
-    public String uri() {
-        return uri;
-    }
+  /** The URI that failed, without user information. */
+  public String uri() {
+    return uri;
+  }
 
-    /** What went wrong, without the URI. */
-    public String reason() {
-        return reason;
-    }
+  /** What went wrong, without the URI. */
+  public String reason() {
+    return reason;
+  }
 }

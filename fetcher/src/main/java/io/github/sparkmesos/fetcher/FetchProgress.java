@@ -8,13 +8,13 @@ package io.github.sparkmesos.fetcher;
 @FunctionalInterface
 public interface FetchProgress {
 
-    /** Ignores progress. */
-    FetchProgress NONE = (uri, bytes, total) -> { };
+  /** Ignores progress. */
+  FetchProgress NONE = (uri, bytes, total) -> { };
 
-    /**
-     * @param uri           the URI being fetched, without user information
-     * @param bytes         bytes transferred from the source so far
-     * @param totalOrMinus1 the size announced by the source, or -1 when unknown
-     */
-    void onProgress(String uri, long bytes, long totalOrMinus1);
+  /**
+   * @param uri           the URI being fetched, without user information
+   * @param bytes         bytes transferred from the source so far
+   * @param totalOrMinus1 the size announced by the source, or -1 when unknown
+   */
+  void onProgress(String uri, long bytes, long totalOrMinus1);
 }

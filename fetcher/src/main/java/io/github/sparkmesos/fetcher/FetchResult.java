@@ -16,9 +16,9 @@ import java.time.Duration;
  * @param cached    whether the node's fetch cache served it (no transfer from the source)
  */
 public record FetchResult(String uri, Path target, long bytes, boolean extracted, Duration elapsed, String sha256,
-                          boolean cached) {
+             boolean cached) {
 
-    public FetchResult(String uri, Path target, long bytes, boolean extracted, Duration elapsed) {
-        this(uri, target, bytes, extracted, elapsed, null, false);
-    }
+  public FetchResult(String uri, Path target, long bytes, boolean extracted, Duration elapsed) {
+    this(uri, target, bytes, extracted, elapsed, null, false);
+  }
 }

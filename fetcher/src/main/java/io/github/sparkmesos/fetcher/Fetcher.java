@@ -32,69 +32,69 @@ import okhttp3.OkHttpClient;
  */
 public final class Fetcher implements AutoCloseable {
 
-    private final FetcherOptions options;
-    private final OkHttpClient http;
-    private final Sources sources;
-    private final FetchCache cache;
+  private final FetcherOptions options;
+  private final OkHttpClient http;
+  private final Sources sources;
+  private final FetchCache cache;
 
-    /** A fetcher with {@link FetcherOptions#DEFAULTS}. */
-    public Fetcher() {
-        this(FetcherOptions.DEFAULTS);
-    }
+  /** A fetcher with {@link FetcherOptions#DEFAULTS}. */
+  public Fetcher() {
+    this(FetcherOptions.DEFAULTS);
+  }
 
-    public Fetcher(FetcherOptions options) {
-        this(options, CommandRunner.processBuilder());
-    }
+  public Fetcher(FetcherOptions options) {
+    this(options, CommandRunner.processBuilder());
+  }
 
-    /**
-     * @param commandRunner runs the {@code hadoop} CLI; a program that reaps its own children must pass one
-     *                      backed by its own process launcher
-     */
-    public Fetcher(FetcherOptions options, CommandRunner commandRunner) {
-        this.options = Objects.requireNonNull(options, "options");
-        this.http = HttpClients.create(options);
-        this.sources = new Sources(http, options, Objects.requireNonNull(commandRunner, "commandRunner"));
-        this.cache = options.cacheDirectory() == null ? null : new FetchCache(sources, options);
-    }
+  /**
+   * @param commandRunner runs the {@code hadoop} CLI; a program that reaps its own children must pass one
+   *                      backed by its own process launcher
+   */
+  public Fetcher(FetcherOptions options, CommandRunner commandRunner) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.http = HttpClients.create(options);
+    this.sources = new Sources(http, options, Objects.requireNonNull(commandRunner, "commandRunner"));
+    this.cache = options.cacheDirectory() == null ? null : new FetchCache(sources, options);
+  }
 
-    public FetcherOptions options() {
-        return options;
-    }
+  public FetcherOptions options() {
+    return options;
+  }
 
-    /**
-     * Fetches {@code request} into {@code sandbox}, an existing directory.
-     *
-     * <p>A request with {@link FetchRequest#cache()} goes through the cache when this fetcher has one; the
-     * result is then {@linkplain FetchResult#cached() cached} when nothing was transferred, its
-     * {@linkplain FetchResult#bytes() bytes} are the size of the resource, and its sha256 is always set.
-     *
-     * @param progress receives transfer progress; {@code null} means {@link FetchProgress#NONE}
-     * @throws FetchException if anything fails; nothing of this fetch is then left in the sandbox
-     */
-    public FetchResult fetch(FetchRequest request, Path sandbox, FetchProgress progress) throws FetchException {
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(sandbox, "sandbox");
-        FetchProgress listener = progress == null ? FetchProgress.NONE : progress;
-        String uri = UriRedactor.redact(request.uri().strip());
-        long started = System.nanoTime();
-        try {
-            FetchPlan plan = FetchPlan.of(request, sandbox);
-            if (request.cache() && cache != null) {
-                FetchCache.Result cached = cache.fetch(request, plan, uri, listener);
-                return new FetchResult(uri, cached.target(), cached.bytes(), cached.extracted(),
-                        Duration.ofNanos(System.nanoTime() - started), cached.sha256(), cached.cached());
-            }
-            Download.Outcome outcome = Download.run(sources, options, plan, plan.sandbox(), null, uri, listener);
-            return new FetchResult(uri, outcome.target(), outcome.bytes(), outcome.extracted(),
-                    Duration.ofNanos(System.nanoTime() - started), outcome.sha256(), false);
-        } catch (StepException e) {
-            throw new FetchException(uri, e.getMessage(), e.getCause());
-        }
+  /**
+   * Fetches {@code request} into {@code sandbox}, an existing directory.
+   *
+   * <p>A request with {@link FetchRequest#cache()} goes through the cache when this fetcher has one; the
+   * result is then {@linkplain FetchResult#cached() cached} when nothing was transferred, its
+   * {@linkplain FetchResult#bytes() bytes} are the size of the resource, and its sha256 is always set.
+   *
+   * @param progress receives transfer progress; {@code null} means {@link FetchProgress#NONE}
+   * @throws FetchException if anything fails; nothing of this fetch is then left in the sandbox
+   */
+  public FetchResult fetch(FetchRequest request, Path sandbox, FetchProgress progress) throws FetchException {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(sandbox, "sandbox");
+    FetchProgress listener = progress == null ? FetchProgress.NONE : progress;
+    String uri = UriRedactor.redact(request.uri().strip());
+    long started = System.nanoTime();
+    try {
+      FetchPlan plan = FetchPlan.of(request, sandbox);
+      if (request.cache() && cache != null) {
+        FetchCache.Result cached = cache.fetch(request, plan, uri, listener);
+        return new FetchResult(uri, cached.target(), cached.bytes(), cached.extracted(),
+            Duration.ofNanos(System.nanoTime() - started), cached.sha256(), cached.cached());
+      }
+      Download.Outcome outcome = Download.run(sources, options, plan, plan.sandbox(), null, uri, listener);
+      return new FetchResult(uri, outcome.target(), outcome.bytes(), outcome.extracted(),
+          Duration.ofNanos(System.nanoTime() - started), outcome.sha256(), false);
+    } catch (StepException e) {
+      throw new FetchException(uri, e.getMessage(), e.getCause());
     }
+  }
 
-    /** Releases pooled connections and threads of the HTTP client. */
-    @Override
-    public void close() {
-        HttpClients.shutdown(http);
-    }
+  /** Releases pooled connections and threads of the HTTP client. */
+  @Override
+  public void close() {
+    HttpClients.shutdown(http);
+  }
 }

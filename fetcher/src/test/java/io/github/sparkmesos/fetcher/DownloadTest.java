@@ -30,89 +30,89 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class DownloadTest {
 
-    @TempDir
-    Path tmp;
-    Path into;
-    Path keep;
-    FaultServer server;
-    OkHttpClient client;
-    Sources sources;
+  @TempDir
+  Path tmp;
+  Path into;
+  Path keep;
+  FaultServer server;
+  OkHttpClient client;
+  Sources sources;
 
-    @BeforeEach
-    void setUp() throws IOException {
-        into = Files.createDirectory(tmp.resolve("entry"));
-        keep = Files.createDirectory(tmp.resolve("archives"));
-        server = new FaultServer();
-        client = HttpClients.create(HttpResilienceTest.QUICK);
-        sources = new Sources(client, HttpResilienceTest.QUICK);
-    }
+  @BeforeEach
+  void setUp() throws IOException {
+    into = Files.createDirectory(tmp.resolve("entry"));
+    keep = Files.createDirectory(tmp.resolve("archives"));
+    server = new FaultServer();
+    client = HttpClients.create(HttpResilienceTest.QUICK);
+    sources = new Sources(client, HttpResilienceTest.QUICK);
+  }
 
-    @AfterEach
-    void tearDown() {
-        HttpClients.shutdown(client);
-        server.close();
-        Sandboxes.assertNoLeftovers(tmp);
-    }
+  @AfterEach
+  void tearDown() {
+    HttpClients.shutdown(client);
+    server.close();
+    Sandboxes.assertNoLeftovers(tmp);
+  }
 
-    private Download.Outcome run(FetchRequest request, Path archiveCopy) throws StepException {
-        FetchPlan plan = FetchPlan.of(request, into);
-        return Download.run(sources, HttpResilienceTest.QUICK, plan, into, archiveCopy, request.uri(), FetchProgress.NONE);
-    }
+  private Download.Outcome run(FetchRequest request, Path archiveCopy) throws StepException {
+    FetchPlan plan = FetchPlan.of(request, into);
+    return Download.run(sources, HttpResilienceTest.QUICK, plan, into, archiveCopy, request.uri(), FetchProgress.NONE);
+  }
 
-    @Test
-    void theRawBytesAreKeptBesideTheExtractedTree() throws Exception {
-        byte[] content = TestFiles.randomBytes(100_000, 31);
-        byte[] tgz = Archives.tar().file("app/lib.jar", content, 0644).tgz();
-        server.on("/app.tgz", serve(Resource.of(tgz, "\"a\"")));
+  @Test
+  void theRawBytesAreKeptBesideTheExtractedTree() throws Exception {
+    byte[] content = TestFiles.randomBytes(100_000, 31);
+    byte[] tgz = Archives.tar().file("app/lib.jar", content, 0644).tgz();
+    server.on("/app.tgz", serve(Resource.of(tgz, "\"a\"")));
 
-        Download.Outcome outcome = run(FetchRequest.of(server.url("/app.tgz")), keep.resolve("app.tgz"));
+    Download.Outcome outcome = run(FetchRequest.of(server.url("/app.tgz")), keep.resolve("app.tgz"));
 
-        assertTrue(outcome.extracted());
-        assertEquals(sha256(tgz), outcome.sha256());
-        assertArrayEquals(content, Files.readAllBytes(into.resolve("app/lib.jar")));
-        assertArrayEquals(tgz, Files.readAllBytes(keep.resolve("app.tgz")));
-        assertEquals(List.of("app.tgz"), list(keep));
-        assertEquals(List.of("app"), list(into));
-    }
+    assertTrue(outcome.extracted());
+    assertEquals(sha256(tgz), outcome.sha256());
+    assertArrayEquals(content, Files.readAllBytes(into.resolve("app/lib.jar")));
+    assertArrayEquals(tgz, Files.readAllBytes(keep.resolve("app.tgz")));
+    assertEquals(List.of("app.tgz"), list(keep));
+    assertEquals(List.of("app"), list(into));
+  }
 
-    @Test
-    void aRestartedTransferKeepsOnlyTheNewVersion() throws Exception {
-        byte[] v1 = TestFiles.randomBytes(50_000, 32);
-        byte[] v2 = TestFiles.randomBytes(40_000, 33);
-        server.on("/data.bin", truncatedAfter(Resource.of(v1, "\"v1\""), 10_000), serve(Resource.of(v2, "\"v2\"")));
+  @Test
+  void aRestartedTransferKeepsOnlyTheNewVersion() throws Exception {
+    byte[] v1 = TestFiles.randomBytes(50_000, 32);
+    byte[] v2 = TestFiles.randomBytes(40_000, 33);
+    server.on("/data.bin", truncatedAfter(Resource.of(v1, "\"v1\""), 10_000), serve(Resource.of(v2, "\"v2\"")));
 
-        Download.Outcome outcome = run(FetchRequest.of(server.url("/data.bin")), keep.resolve("data.bin"));
+    Download.Outcome outcome = run(FetchRequest.of(server.url("/data.bin")), keep.resolve("data.bin"));
 
-        assertEquals(sha256(v2), outcome.sha256());
-        assertArrayEquals(v2, Files.readAllBytes(keep.resolve("data.bin")));
-        assertArrayEquals(v2, Files.readAllBytes(into.resolve("data.bin")));
-        assertEquals(List.of("data.bin"), list(keep));
-    }
+    assertEquals(sha256(v2), outcome.sha256());
+    assertArrayEquals(v2, Files.readAllBytes(keep.resolve("data.bin")));
+    assertArrayEquals(v2, Files.readAllBytes(into.resolve("data.bin")));
+    assertEquals(List.of("data.bin"), list(keep));
+  }
 
-    @Test
-    void aChecksumMismatchKeepsNoCopy() throws Exception {
-        byte[] tgz = Archives.tar().file("a.txt", "a", 0644).tgz();
-        server.on("/app.tgz", serve(Resource.of(tgz, "\"a\"")));
+  @Test
+  void aChecksumMismatchKeepsNoCopy() throws Exception {
+    byte[] tgz = Archives.tar().file("a.txt", "a", 0644).tgz();
+    server.on("/app.tgz", serve(Resource.of(tgz, "\"a\"")));
 
-        StepException e = assertThrows(StepException.class, () -> run(
-                FetchRequest.of(server.url("/app.tgz")).withSha256("1".repeat(64)), keep.resolve("app.tgz")));
+    StepException e = assertThrows(StepException.class, () -> run(
+        FetchRequest.of(server.url("/app.tgz")).withSha256("1".repeat(64)), keep.resolve("app.tgz")));
 
-        assertEquals("checksum mismatch: expected sha256 " + "1".repeat(64) + ", got " + sha256(tgz), e.getMessage());
-        assertEquals(List.of(), list(keep));
-        assertEquals(List.of(), list(into));
-    }
+    assertEquals("checksum mismatch: expected sha256 " + "1".repeat(64) + ", got " + sha256(tgz), e.getMessage());
+    assertEquals(List.of(), list(keep));
+    assertEquals(List.of(), list(into));
+  }
 
-    @Test
-    void aFailureAfterTheCopyIsCommittedRemovesItAgain() throws Exception {
-        Files.createDirectory(into.resolve("app"));
-        byte[] tgz = Archives.tar().file("app/new.txt", "n", 0644).tgz();
-        server.on("/app.tgz", serve(Resource.of(tgz, "\"a\"")));
+  @Test
+  void aFailureAfterTheCopyIsCommittedRemovesItAgain() throws Exception {
+    Files.createDirectory(into.resolve("app"));
+    byte[] tgz = Archives.tar().file("app/new.txt", "n", 0644).tgz();
+    server.on("/app.tgz", serve(Resource.of(tgz, "\"a\"")));
 
-        StepException e = assertThrows(StepException.class,
-                () -> run(FetchRequest.of(server.url("/app.tgz")), keep.resolve("app.tgz")));
+    StepException e = assertThrows(StepException.class,
+        () -> run(FetchRequest.of(server.url("/app.tgz")), keep.resolve("app.tgz")));
 
-        assertEquals("the archive's top-level entry 'app' already exists in the sandbox", e.getMessage());
-        assertEquals(List.of(), list(keep));
-        assertEquals(List.of("app"), list(into));
-    }
+    assertEquals("the archive's top-level entry 'app' already exists in the sandbox", e.getMessage());
+    assertEquals(List.of(), list(keep));
+    assertEquals(List.of("app"), list(into));
+  }
 }

@@ -18,78 +18,78 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class LoopbackServer implements AutoCloseable {
 
-    private final HttpServer server;
-    private final Map<String, List<Headers>> requests = new ConcurrentHashMap<>();
+  private final HttpServer server;
+  private final Map<String, List<Headers>> requests = new ConcurrentHashMap<>();
 
-    LoopbackServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-        server.start();
-    }
+  LoopbackServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+    server.start();
+  }
 
-    String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
-    }
+  String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
 
-    int port() {
-        return server.getAddress().getPort();
-    }
+  int port() {
+    return server.getAddress().getPort();
+  }
 
-    /** 200 with {@code body} and its Content-Length. */
-    LoopbackServer serve(String path, byte[] body) {
-        return handle(path, exchange -> {
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-    }
+  /** 200 with {@code body} and its Content-Length. */
+  LoopbackServer serve(String path, byte[] body) {
+    return handle(path, exchange -> {
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+  }
 
-    /** 200, chunked: each part is written and flushed on its own. */
-    LoopbackServer serveChunked(String path, List<byte[]> parts) {
-        return handle(path, exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                for (byte[] part : parts) {
-                    out.write(part);
-                    out.flush();
-                }
-            }
-        });
-    }
+  /** 200, chunked: each part is written and flushed on its own. */
+  LoopbackServer serveChunked(String path, List<byte[]> parts) {
+    return handle(path, exchange -> {
+      exchange.sendResponseHeaders(200, 0);
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (byte[] part : parts) {
+          out.write(part);
+          out.flush();
+        }
+      }
+    });
+  }
 
-    /** A status without a body. */
-    LoopbackServer status(String path, int code) {
-        return handle(path, exchange -> exchange.sendResponseHeaders(code, -1));
-    }
+  /** A status without a body. */
+  LoopbackServer status(String path, int code) {
+    return handle(path, exchange -> exchange.sendResponseHeaders(code, -1));
+  }
 
-    /** A 302 to {@code location}. */
-    LoopbackServer redirect(String path, String location) {
-        return handle(path, exchange -> {
-            exchange.getResponseHeaders().set("Location", location);
-            exchange.sendResponseHeaders(302, -1);
-        });
-    }
+  /** A 302 to {@code location}. */
+  LoopbackServer redirect(String path, String location) {
+    return handle(path, exchange -> {
+      exchange.getResponseHeaders().set("Location", location);
+      exchange.sendResponseHeaders(302, -1);
+    });
+  }
 
-    /** Headers of the requests for {@code path}, oldest first. */
-    List<Headers> requests(String path) {
-        return requests.getOrDefault(path, List.of());
-    }
+  /** Headers of the requests for {@code path}, oldest first. */
+  List<Headers> requests(String path) {
+    return requests.getOrDefault(path, List.of());
+  }
 
-    private LoopbackServer handle(String path, HttpHandler handler) {
-        server.createContext(path, exchange -> {
-            requests.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new CopyOnWriteArrayList<>())
-                    .add(exchange.getRequestHeaders());
-            try {
-                handler.handle(exchange);
-            } finally {
-                exchange.close();
-            }
-        });
-        return this;
-    }
+  private LoopbackServer handle(String path, HttpHandler handler) {
+    server.createContext(path, exchange -> {
+      requests.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new CopyOnWriteArrayList<>())
+          .add(exchange.getRequestHeaders());
+      try {
+        handler.handle(exchange);
+      } finally {
+        exchange.close();
+      }
+    });
+    return this;
+  }
 
-    @Override
-    public void close() {
-        server.stop(0);
-    }
+  @Override
+  public void close() {
+    server.stop(0);
+  }
 }

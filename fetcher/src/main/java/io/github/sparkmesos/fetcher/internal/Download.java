@@ -22,47 +22,47 @@ import java.nio.file.Path;
  */
 public final class Download {
 
-    /**
-     * What the transfer produced.
-     *
-     * @param sha256 the SHA-256 of the raw bytes, 64 lowercase hex digits
-     */
-    public record Outcome(Path target, long bytes, boolean extracted, String sha256) {}
+  /**
+   * What the transfer produced.
+   *
+   * @param sha256 the SHA-256 of the raw bytes, 64 lowercase hex digits
+   */
+  public record Outcome(Path target, long bytes, boolean extracted, String sha256) {}
 
-    private Download() {}
+  private Download() {}
 
-    public static Outcome run(Sources sources, FetcherOptions options, FetchPlan plan, Path into, Path archiveCopy,
-                              String uri, FetchProgress progress) throws StepException {
-        Attempts attempts = new Attempts(options);
-        while (true) {
-            ArchiveCopy copy = null;
-            TransferStream source = null;
-            boolean done = false;
-            try {
-                copy = archiveCopy == null ? null : ArchiveCopy.create(archiveCopy);
-                source = sources.open(plan.location(), uri, progress, attempts, into);
-                source.expectSha256(plan.expectedSha256());
-                source.copyTo(copy);
-                source.readAhead(); // the network, the SHA-256 and the copy overlap with the step (ReadAhead)
-                StepOutcome outcome = plan.step(options).run(source, into);
-                done = true;
-                return new Outcome(outcome.target(), source.bytes(), outcome.extracted(), source.sha256());
-            } catch (StepException e) {
-                if (source == null || !source.restartRequested()) {
-                    throw e;
-                }
-                if (!attempts.canRetry()) {
-                    throw new StepException(attempts.giveUp(e.getMessage(), true), e.getCause());
-                }
-                // the step removed what it wrote; start over
-            } finally {
-                if (source != null) {
-                    source.close();
-                }
-                if (copy != null && !done) {
-                    copy.discard();
-                }
-            }
+  public static Outcome run(Sources sources, FetcherOptions options, FetchPlan plan, Path into, Path archiveCopy,
+               String uri, FetchProgress progress) throws StepException {
+    Attempts attempts = new Attempts(options);
+    while (true) {
+      ArchiveCopy copy = null;
+      TransferStream source = null;
+      boolean done = false;
+      try {
+        copy = archiveCopy == null ? null : ArchiveCopy.create(archiveCopy);
+        source = sources.open(plan.location(), uri, progress, attempts, into);
+        source.expectSha256(plan.expectedSha256());
+        source.copyTo(copy);
+        source.readAhead(); // the network, the SHA-256 and the copy overlap with the step (ReadAhead)
+        StepOutcome outcome = plan.step(options).run(source, into);
+        done = true;
+        return new Outcome(outcome.target(), source.bytes(), outcome.extracted(), source.sha256());
+      } catch (StepException e) {
+        if (source == null || !source.restartRequested()) {
+          throw e;
         }
+        if (!attempts.canRetry()) {
+          throw new StepException(attempts.giveUp(e.getMessage(), true), e.getCause());
+        }
+        // the step removed what it wrote; start over
+      } finally {
+        if (source != null) {
+          source.close();
+        }
+        if (copy != null && !done) {
+          copy.discard();
+        }
+      }
     }
+  }
 }

@@ -13,29 +13,29 @@ import java.util.Map;
  */
 final class HadoopSource {
 
-    static final String NO_CLIENT =
-            "no Hadoop client: neither org.apache.hadoop.fs.FileSystem on the classpath nor 'hadoop' on PATH";
+  static final String NO_CLIENT =
+      "no Hadoop client: neither org.apache.hadoop.fs.FileSystem on the classpath nor 'hadoop' on PATH";
 
-    private final CommandRunner runner;
-    private final Map<String, String> environment;
-    private final ClassLoader classes;
+  private final CommandRunner runner;
+  private final Map<String, String> environment;
+  private final ClassLoader classes;
 
-    HadoopSource(CommandRunner runner, Map<String, String> environment, ClassLoader classes) {
-        this.runner = runner;
-        this.environment = environment;
-        this.classes = classes;
+  HadoopSource(CommandRunner runner, Map<String, String> environment, ClassLoader classes) {
+    this.runner = runner;
+    this.environment = environment;
+    this.classes = classes;
+  }
+
+  TransferStream open(SourceLocation.Hadoop location, String uri, FetchProgress progress, Attempts attempts,
+            Path scratch) throws StepException {
+    HadoopFileSystemApi api = HadoopFileSystemApi.find(classes);
+    if (api != null) {
+      return api.open(location, uri, progress);
     }
-
-    TransferStream open(SourceLocation.Hadoop location, String uri, FetchProgress progress, Attempts attempts,
-                        Path scratch) throws StepException {
-        HadoopFileSystemApi api = HadoopFileSystemApi.find(classes);
-        if (api != null) {
-            return api.open(location, uri, progress);
-        }
-        Path command = HadoopCommand.find(environment);
-        if (command == null) {
-            throw new StepException(NO_CLIENT);
-        }
-        return new HadoopCommand(command, runner, environment).copy(location, uri, progress, attempts, scratch);
+    Path command = HadoopCommand.find(environment);
+    if (command == null) {
+      throw new StepException(NO_CLIENT);
     }
+    return new HadoopCommand(command, runner, environment).copy(location, uri, progress, attempts, scratch);
+  }
 }

@@ -10,24 +10,24 @@ import java.io.IOException;
  */
 final class TransferFailure extends IOException {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final boolean restart;
+  private final boolean restart;
 
-    private TransferFailure(String reason, Throwable cause, boolean restart) {
-        super(reason, cause);
-        this.restart = restart;
-    }
+  private TransferFailure(String reason, Throwable cause, boolean restart) {
+    super(reason, cause);
+    this.restart = restart;
+  }
 
-    static TransferFailure fatal(String reason, Throwable cause) {
-        return new TransferFailure(reason, cause, false);
-    }
+  static TransferFailure fatal(String reason, Throwable cause) {
+    return new TransferFailure(reason, cause, false);
+  }
 
-    static TransferFailure restart(String reason, Throwable cause) {
-        return new TransferFailure(reason, cause, true);
-    }
+  static TransferFailure restart(String reason, Throwable cause) {
+    return new TransferFailure(reason, cause, true);
+  }
 
-    boolean restart() {
-        return restart;
-    }
+  boolean restart() {
+    return restart;
+  }
 }

@@ -25,17 +25,17 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class FakeHadoop {
 
-    static final String ROOT_PROPERTY = "fake.hadoop.root";
+  static final String ROOT_PROPERTY = "fake.hadoop.root";
 
-    private static final Map<String, String> SOURCES = Map.of(
-            "org/apache/hadoop/conf/Configuration.java", """
+  private static final Map<String, String> SOURCES = Map.of(
+      "org/apache/hadoop/conf/Configuration.java", """
                     package org.apache.hadoop.conf;
                     public class Configuration {
                         public Configuration() {
                         }
                     }
                     """,
-            "org/apache/hadoop/fs/Path.java", """
+      "org/apache/hadoop/fs/Path.java", """
                     package org.apache.hadoop.fs;
                     public class Path {
                         private final java.net.URI uri;
@@ -47,7 +47,7 @@ final class FakeHadoop {
                         }
                     }
                     """,
-            "org/apache/hadoop/fs/FileStatus.java", """
+      "org/apache/hadoop/fs/FileStatus.java", """
                     package org.apache.hadoop.fs;
                     public class FileStatus {
                         private final long length;
@@ -64,7 +64,7 @@ final class FakeHadoop {
                         }
                     }
                     """,
-            "org/apache/hadoop/fs/FSDataInputStream.java", """
+      "org/apache/hadoop/fs/FSDataInputStream.java", """
                     package org.apache.hadoop.fs;
                     public class FSDataInputStream extends java.io.DataInputStream {
                         public FSDataInputStream(java.io.InputStream in) {
@@ -72,7 +72,7 @@ final class FakeHadoop {
                         }
                     }
                     """,
-            "org/apache/hadoop/fs/FileSystem.java", """
+      "org/apache/hadoop/fs/FileSystem.java", """
                     package org.apache.hadoop.fs;
                     import java.io.FileNotFoundException;
                     import java.io.IOException;
@@ -111,25 +111,25 @@ final class FakeHadoop {
                     }
                     """);
 
-    private FakeHadoop() {
-    }
+  private FakeHadoop() {
+  }
 
-    /** Compiles the classes below {@code dir} and returns a loader that has them (and nothing of the fetcher). */
-    static ClassLoader compile(Path dir) throws IOException {
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        Assumptions.assumeTrue(compiler != null, "compiling the fake Hadoop API needs a JDK");
-        Path sources = Files.createDirectories(dir.resolve("src"));
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(), "-proc:none"));
-        for (Map.Entry<String, String> source : SOURCES.entrySet()) {
-            Path file = sources.resolve(source.getKey());
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, source.getValue());
-            arguments.add(file.toString());
-        }
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = compiler.run(null, errors, errors, arguments.toArray(new String[0]));
-        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8));
-        return new URLClassLoader(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+  /** Compiles the classes below {@code dir} and returns a loader that has them (and nothing of the fetcher). */
+  static ClassLoader compile(Path dir) throws IOException {
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    Assumptions.assumeTrue(compiler != null, "compiling the fake Hadoop API needs a JDK");
+    Path sources = Files.createDirectories(dir.resolve("src"));
+    Path classes = Files.createDirectories(dir.resolve("classes"));
+    List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(), "-proc:none"));
+    for (Map.Entry<String, String> source : SOURCES.entrySet()) {
+      Path file = sources.resolve(source.getKey());
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, source.getValue());
+      arguments.add(file.toString());
     }
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    int rc = compiler.run(null, errors, errors, arguments.toArray(new String[0]));
+    assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8));
+    return new URLClassLoader(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+  }
 }

@@ -7,17 +7,17 @@ package io.github.sparkmesos.fetcher.internal.cache;
  */
 public interface CacheEvents {
 
-    /** Receives nothing. */
-    CacheEvents NONE = new CacheEvents() { };
+  /** Receives nothing. */
+  CacheEvents NONE = new CacheEvents() { };
 
-    /**
-     * Another fetch (a thread or another process on this node) holds the cache entry of {@code uri}, for
-     * example because it is downloading it: this fetch waits for it and then uses the entry.
-     */
-    default void waiting(String uri) {
-    }
+  /**
+   * Another fetch (a thread or another process on this node) holds the cache entry of {@code uri}, for
+   * example because it is downloading it: this fetch waits for it and then uses the entry.
+   */
+  default void waiting(String uri) {
+  }
 
-    /** The cache cannot be used for {@code uri} ({@code reason}); it is fetched directly into the sandbox. */
-    default void bypassing(String uri, String reason) {
-    }
+  /** The cache cannot be used for {@code uri} ({@code reason}); it is fetched directly into the sandbox. */
+  default void bypassing(String uri, String reason) {
+  }
 }

@@ -14,28 +14,28 @@ import java.util.HexFormat;
  */
 final class CacheKey {
 
-    private static final String VERSION = "spark-mesos-fetch-cache/1";
+  private static final String VERSION = "spark-mesos-fetch-cache/1";
 
-    private CacheKey() {
-    }
+  private CacheKey() {
+  }
 
-    static String of(FetchRequest request, String expectedSha256) {
-        MessageDigest digest = CacheFiles.newSha256();
-        field(digest, VERSION);
-        field(digest, request.uri().strip());
-        field(digest, request.user());
-        field(digest, expectedSha256);
-        return HexFormat.of().formatHex(digest.digest());
-    }
+  static String of(FetchRequest request, String expectedSha256) {
+    MessageDigest digest = CacheFiles.newSha256();
+    field(digest, VERSION);
+    field(digest, request.uri().strip());
+    field(digest, request.user());
+    field(digest, expectedSha256);
+    return HexFormat.of().formatHex(digest.digest());
+  }
 
-    private static void field(MessageDigest digest, String value) {
-        if (value == null) {
-            digest.update((byte) 0);
-            return;
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        digest.update((byte) 1);
-        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
-        digest.update(bytes);
+  private static void field(MessageDigest digest, String value) {
+    if (value == null) {
+      digest.update((byte) 0);
+      return;
     }
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    digest.update((byte) 1);
+    digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+    digest.update(bytes);
+  }
 }

@@ -30,218 +30,218 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class CacheLocks {
 
-    /** A held lock; {@link #close()} releases it. */
-    interface Lease extends AutoCloseable {
-        @Override
-        void close();
+  /** A held lock; {@link #close()} releases it. */
+  interface Lease extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private static final Map<Path, Slot> SLOTS = new HashMap<>();
+
+  private CacheLocks() {
+  }
+
+  /** One lock file, as seen by this JVM. */
+  private static final class Slot {
+    final Path file;
+    final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+    int references; // guarded by SLOTS
+    int sharedHolders; // guarded by this
+    FileChannel sharedChannel; // guarded by this
+    FileLock sharedLock; // guarded by this
+
+    Slot(Path file) {
+      this.file = file;
     }
+  }
 
-    private static final Map<Path, Slot> SLOTS = new HashMap<>();
-
-    private CacheLocks() {
-    }
-
-    /** One lock file, as seen by this JVM. */
-    private static final class Slot {
-        final Path file;
-        final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
-        int references; // guarded by SLOTS
-        int sharedHolders; // guarded by this
-        FileChannel sharedChannel; // guarded by this
-        FileLock sharedLock; // guarded by this
-
-        Slot(Path file) {
-            this.file = file;
-        }
-    }
-
-    /**
-     * Waits for a shared lock on {@code file} (created if missing). {@code onWait} runs before waiting, if
-     * the lock is not free.
-     */
-    static Lease shared(Path file, Runnable onWait) throws IOException, InterruptedException {
-        Slot slot = reference(file);
-        boolean waited = false;
-        try {
-            if (!slot.rw.readLock().tryLock()) {
-                onWait.run();
-                waited = true;
-                slot.rw.readLock().lockInterruptibly();
-            }
+  /**
+   * Waits for a shared lock on {@code file} (created if missing). {@code onWait} runs before waiting, if
+   * the lock is not free.
+   */
+  static Lease shared(Path file, Runnable onWait) throws IOException, InterruptedException {
+    Slot slot = reference(file);
+    boolean waited = false;
+    try {
+      if (!slot.rw.readLock().tryLock()) {
+        onWait.run();
+        waited = true;
+        slot.rw.readLock().lockInterruptibly();
+      }
+      try {
+        synchronized (slot) {
+          if (slot.sharedHolders == 0) {
+            FileChannel channel = open(slot.file);
             try {
-                synchronized (slot) {
-                    if (slot.sharedHolders == 0) {
-                        FileChannel channel = open(slot.file);
-                        try {
-                            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
-                            if (lock == null) {
-                                if (!waited) {
-                                    onWait.run();
-                                }
-                                lock = channel.lock(0, Long.MAX_VALUE, true);
-                            }
-                            slot.sharedChannel = channel;
-                            slot.sharedLock = lock;
-                        } catch (IOException | RuntimeException e) {
-                            closeQuietly(channel);
-                            throw e;
-                        }
-                    }
-                    slot.sharedHolders++;
+              FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+              if (lock == null) {
+                if (!waited) {
+                  onWait.run();
                 }
+                lock = channel.lock(0, Long.MAX_VALUE, true);
+              }
+              slot.sharedChannel = channel;
+              slot.sharedLock = lock;
             } catch (IOException | RuntimeException e) {
-                slot.rw.readLock().unlock();
-                throw e;
+              closeQuietly(channel);
+              throw e;
             }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            unreference(slot);
-            throw e;
+          }
+          slot.sharedHolders++;
         }
-        return new Lease() {
-            private boolean closed;
-
-            @Override
-            public void close() {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                synchronized (slot) {
-                    if (--slot.sharedHolders == 0) {
-                        release(slot.sharedLock);
-                        closeQuietly(slot.sharedChannel);
-                        slot.sharedLock = null;
-                        slot.sharedChannel = null;
-                    }
-                }
-                slot.rw.readLock().unlock();
-                unreference(slot);
-            }
-        };
+      } catch (IOException | RuntimeException e) {
+        slot.rw.readLock().unlock();
+        throw e;
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      unreference(slot);
+      throw e;
     }
+    return new Lease() {
+      private boolean closed;
 
-    /** Waits for the exclusive lock on {@code file}; {@code onWait} runs before waiting, if it is not free. */
-    static Lease exclusive(Path file, Runnable onWait) throws IOException, InterruptedException {
-        Slot slot = reference(file);
-        try {
-            boolean waited = false;
-            if (!slot.rw.writeLock().tryLock()) {
-                onWait.run();
-                waited = true;
-                slot.rw.writeLock().lockInterruptibly();
-            }
-            try {
-                FileChannel channel = open(slot.file);
-                try {
-                    FileLock lock = channel.tryLock(0, Long.MAX_VALUE, false);
-                    if (lock == null) {
-                        if (!waited) {
-                            onWait.run();
-                        }
-                        lock = channel.lock(0, Long.MAX_VALUE, false);
-                    }
-                    return exclusiveLease(slot, channel, lock);
-                } catch (IOException | RuntimeException e) {
-                    closeQuietly(channel);
-                    throw e;
-                }
-            } catch (IOException | RuntimeException e) {
-                slot.rw.writeLock().unlock();
-                throw e;
-            }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            unreference(slot);
-            throw e;
+      @Override
+      public void close() {
+        if (closed) {
+          return;
         }
-    }
+        closed = true;
+        synchronized (slot) {
+          if (--slot.sharedHolders == 0) {
+            release(slot.sharedLock);
+            closeQuietly(slot.sharedChannel);
+            slot.sharedLock = null;
+            slot.sharedChannel = null;
+          }
+        }
+        slot.rw.readLock().unlock();
+        unreference(slot);
+      }
+    };
+  }
 
-    /** The exclusive lock on {@code file} if nobody (thread or process) holds any lock on it, else null. */
-    static Lease tryExclusive(Path file) throws IOException {
-        Slot slot = reference(file);
-        if (!slot.rw.writeLock().tryLock()) {
-            unreference(slot);
-            return null;
-        }
-        FileChannel channel = null;
+  /** Waits for the exclusive lock on {@code file}; {@code onWait} runs before waiting, if it is not free. */
+  static Lease exclusive(Path file, Runnable onWait) throws IOException, InterruptedException {
+    Slot slot = reference(file);
+    try {
+      boolean waited = false;
+      if (!slot.rw.writeLock().tryLock()) {
+        onWait.run();
+        waited = true;
+        slot.rw.writeLock().lockInterruptibly();
+      }
+      try {
+        FileChannel channel = open(slot.file);
         try {
-            channel = open(slot.file);
-            FileLock lock;
-            try {
-                lock = channel.tryLock(0, Long.MAX_VALUE, false);
-            } catch (OverlappingFileLockException e) {
-                lock = null; // this thread holds it already (the write lock is reentrant)
+          FileLock lock = channel.tryLock(0, Long.MAX_VALUE, false);
+          if (lock == null) {
+            if (!waited) {
+              onWait.run();
             }
-            if (lock != null) {
-                return exclusiveLease(slot, channel, lock);
-            }
+            lock = channel.lock(0, Long.MAX_VALUE, false);
+          }
+          return exclusiveLease(slot, channel, lock);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            slot.rw.writeLock().unlock();
-            unreference(slot);
-            throw e;
+          closeQuietly(channel);
+          throw e;
         }
+      } catch (IOException | RuntimeException e) {
+        slot.rw.writeLock().unlock();
+        throw e;
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      unreference(slot);
+      throw e;
+    }
+  }
+
+  /** The exclusive lock on {@code file} if nobody (thread or process) holds any lock on it, else null. */
+  static Lease tryExclusive(Path file) throws IOException {
+    Slot slot = reference(file);
+    if (!slot.rw.writeLock().tryLock()) {
+      unreference(slot);
+      return null;
+    }
+    FileChannel channel = null;
+    try {
+      channel = open(slot.file);
+      FileLock lock;
+      try {
+        lock = channel.tryLock(0, Long.MAX_VALUE, false);
+      } catch (OverlappingFileLockException e) {
+        lock = null; // this thread holds it already (the write lock is reentrant)
+      }
+      if (lock != null) {
+        return exclusiveLease(slot, channel, lock);
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      slot.rw.writeLock().unlock();
+      unreference(slot);
+      throw e;
+    }
+    closeQuietly(channel);
+    slot.rw.writeLock().unlock();
+    unreference(slot);
+    return null;
+  }
+
+  private static Lease exclusiveLease(Slot slot, FileChannel channel, FileLock lock) {
+    return new Lease() {
+      private boolean closed;
+
+      @Override
+      public void close() {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        release(lock);
         closeQuietly(channel);
         slot.rw.writeLock().unlock();
         unreference(slot);
-        return null;
-    }
+      }
+    };
+  }
 
-    private static Lease exclusiveLease(Slot slot, FileChannel channel, FileLock lock) {
-        return new Lease() {
-            private boolean closed;
+  private static FileChannel open(Path file) throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
 
-            @Override
-            public void close() {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                release(lock);
-                closeQuietly(channel);
-                slot.rw.writeLock().unlock();
-                unreference(slot);
-            }
-        };
+  private static Slot reference(Path file) {
+    synchronized (SLOTS) {
+      Slot slot = SLOTS.computeIfAbsent(file.toAbsolutePath().normalize(), Slot::new);
+      slot.references++;
+      return slot;
     }
+  }
 
-    private static FileChannel open(Path file) throws IOException {
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  private static void unreference(Slot slot) {
+    synchronized (SLOTS) {
+      if (--slot.references == 0) {
+        SLOTS.remove(slot.file);
+      }
     }
+  }
 
-    private static Slot reference(Path file) {
-        synchronized (SLOTS) {
-            Slot slot = SLOTS.computeIfAbsent(file.toAbsolutePath().normalize(), Slot::new);
-            slot.references++;
-            return slot;
-        }
+  private static void release(FileLock lock) {
+    try {
+      if (lock != null && lock.isValid()) {
+        lock.release();
+      }
+    } catch (IOException ignored) {
+      // closing the channel releases it as well
     }
+  }
 
-    private static void unreference(Slot slot) {
-        synchronized (SLOTS) {
-            if (--slot.references == 0) {
-                SLOTS.remove(slot.file);
-            }
-        }
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
     }
-
-    private static void release(FileLock lock) {
-        try {
-            if (lock != null && lock.isValid()) {
-                lock.release();
-            }
-        } catch (IOException ignored) {
-            // closing the channel releases it as well
-        }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // nothing was written through it
     }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing was written through it
-        }
-    }
+  }
 }
