@@ -117,6 +117,9 @@ final class FakeHadoop {
   /** Compiles the classes below {@code dir} and returns a loader that has them (and nothing of the fetcher). */
   static ClassLoader compile(Path dir) throws IOException {
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    if ("true".equals(System.getenv("CI"))) {
+      org.junit.jupiter.api.Assertions.assertTrue(compiler != null, "a JDK compiler (CI=true never skips)");
+    }
     Assumptions.assumeTrue(compiler != null, "compiling the fake Hadoop API needs a JDK");
     Path sources = Files.createDirectories(dir.resolve("src"));
     Path classes = Files.createDirectories(dir.resolve("classes"));
