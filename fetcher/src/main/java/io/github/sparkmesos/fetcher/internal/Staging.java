@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * when everything succeeded are its top-level entries renamed into the sandbox; otherwise, and always on
  * {@link #close()}, it is removed with all it holds.
  */
-final class Staging implements AutoCloseable {
+public final class Staging implements AutoCloseable {
 
   private final Path sandbox;
   private final Path dir;
@@ -43,6 +43,14 @@ final class Staging implements AutoCloseable {
    * in the sandbox; if a move fails, moves the others back.
    */
   void commit() throws StepException {
+    moveInto(dir, sandbox);
+  }
+
+  /**
+   * Moves every top-level entry of {@code dir} into {@code sandbox}: nothing if a name is already taken
+   * there; if a move fails, the entries moved so far go back.
+   */
+  public static void moveInto(Path dir, Path sandbox) throws StepException {
     List<Path> entries;
     try (Stream<Path> list = Files.list(dir)) {
       entries = list.sorted().collect(Collectors.toList());
@@ -63,14 +71,14 @@ final class Staging implements AutoCloseable {
         Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
         moved.add(target);
       } catch (IOException e) {
-        moveBack(moved);
+        moveBack(moved, dir);
         throw new StepException("cannot move '" + Names.display(entry.getFileName().toString())
             + "' into the sandbox: " + TransferStream.messageOf(e), e);
       }
     }
   }
 
-  private void moveBack(List<Path> moved) {
+  private static void moveBack(List<Path> moved, Path dir) {
     for (Path target : moved) {
       try {
         Files.move(target, dir.resolve(target.getFileName()), StandardCopyOption.ATOMIC_MOVE);

@@ -1,8 +1,8 @@
 package io.github.sparkmesos.fetcher.internal.cache;
 
+import io.github.sparkmesos.fetcher.internal.Staging;
 import io.github.sparkmesos.fetcher.internal.StepException;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -76,7 +76,7 @@ final class Materializer {
           throw new StepException("cannot set the mode of '" + dir.path() + "': " + CacheFiles.messageOf(e), e);
         }
       }
-      commit(staging, sandbox);
+      Staging.moveInto(staging, sandbox);
       return new Counts(links, copies);
     } finally {
       CacheFiles.deleteTree(staging);
@@ -153,41 +153,6 @@ final class Materializer {
       setMtime(to, mtime);
     }
     copies++;
-  }
-
-  /** Renames every top-level entry of {@code staging} into the sandbox; none may exist there already. */
-  private static void commit(Path staging, Path sandbox) throws StepException {
-    List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> list = Files.newDirectoryStream(staging)) {
-      list.forEach(entries::add);
-    } catch (IOException e) {
-      throw new StepException("cannot list the staging directory: " + CacheFiles.messageOf(e), e);
-    }
-    entries.sort(null);
-    for (Path entry : entries) {
-      if (Files.exists(sandbox.resolve(entry.getFileName()), LinkOption.NOFOLLOW_LINKS)) {
-        throw new StepException("the archive's top-level entry '" + entry.getFileName()
-            + "' already exists in the sandbox");
-      }
-    }
-    List<Path> moved = new ArrayList<>();
-    for (Path entry : entries) {
-      Path target = sandbox.resolve(entry.getFileName());
-      try {
-        Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
-        moved.add(target);
-      } catch (IOException e) {
-        for (Path back : moved) {
-          try {
-            Files.move(back, staging.resolve(back.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-          } catch (IOException again) {
-            CacheFiles.deleteTree(back);
-          }
-        }
-        throw new StepException("cannot move '" + entry.getFileName() + "' into the sandbox: "
-            + CacheFiles.messageOf(e), e);
-      }
-    }
   }
 
   /** Creates the missing directories between the sandbox and {@code target}'s parent; refuses symlinks there. */
