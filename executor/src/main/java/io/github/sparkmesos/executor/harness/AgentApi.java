@@ -173,7 +173,7 @@ final class AgentApi {
     }
     Call call;
     try {
-      Call.Builder builder = format.decode(body, Call.newBuilder());
+      Call.Builder builder = format.decode(format == WireFormat.JSON ? snakeCaseOnly(body) : body, Call.newBuilder());
       if (!builder.isInitialized()) {
         reply(exchange, 400, (format == WireFormat.JSON ? "Failed to convert JSON into Call protobuf: " : "Failed to "
             + "parse body into Call protobuf: ") + "missing required fields " + builder.findInitializationErrors());
@@ -258,6 +258,31 @@ final class AgentApi {
       }
     }
     return false;
+  }
+
+  /**
+   * The agent's JSON mapping (stout) knows only proto field names and ignores any other key, where
+   * protobuf's JsonFormat would also take the camelCase names: drop keys with capitals first, so that
+   * {@code executorId} is lost here as it is at the agent.
+   */
+  static byte[] snakeCaseOnly(byte[] json) {
+    try {
+      com.google.gson.JsonElement root = com.google.gson.JsonParser.parseString(
+          new String(json, StandardCharsets.UTF_8));
+      dropCamelCase(root);
+      return root.toString().getBytes(StandardCharsets.UTF_8);
+    } catch (RuntimeException e) {
+      return json; // not JSON: the parser reports it
+    }
+  }
+
+  private static void dropCamelCase(com.google.gson.JsonElement element) {
+    if (element.isJsonObject()) {
+      element.getAsJsonObject().keySet().removeIf(k -> !k.equals(k.toLowerCase(java.util.Locale.ROOT)));
+      element.getAsJsonObject().entrySet().forEach(e -> dropCamelCase(e.getValue()));
+    } else if (element.isJsonArray()) {
+      element.getAsJsonArray().forEach(AgentApi::dropCamelCase);
+    }
   }
 
   /** The agent looks up the framework, then the executor, of every call but HEARTBEAT. */

@@ -547,4 +547,15 @@ class AgentApiTest {
     assertNull(reader.next(), "closeStream ends the stream cleanly, between records");
     assertFalse(api.connected());
   }
+
+  @Test
+  void camelCaseJsonKeysAreIgnoredAsTheAgentIgnoresThem() throws Exception {
+    String camel = "{\"type\":\"HEARTBEAT\",\"frameworkId\":{\"value\":\"" + FW + "\"},\"executorId\":{\"value\":\""
+        + EX + "\"}}";
+    HttpResponse<String> r = post(url, JSON, camel.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(400, r.statusCode(), "executorId and frameworkId are lost, so required fields are missing");
+    assertTrue(r.body().contains("missing required fields"), r.body());
+    String snake = camel.replace("frameworkId", "framework_id").replace("executorId", "executor_id");
+    assertEquals(202, post(url, JSON, snake.getBytes(java.nio.charset.StandardCharsets.UTF_8)).statusCode());
+  }
 }
