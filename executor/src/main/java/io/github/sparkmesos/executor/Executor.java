@@ -82,6 +82,7 @@ public final class Executor {
   private Instant disconnectedSince;
   private final Instant registrationDeadline;
   private boolean shuttingDown;
+  private int shutdownCode;
   private boolean launchedAny;
   private Integer exitCode;
 
@@ -522,8 +523,6 @@ public final class Executor {
     }
     checkDone();
   }
-
-  private int shutdownCode;
 
   /** As the command executor: leave 2 s of the agent's grace period to report and exit. */
   private Duration shutdownKillGrace() {
