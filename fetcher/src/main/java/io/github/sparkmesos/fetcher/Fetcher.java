@@ -92,6 +92,18 @@ public final class Fetcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks {@code request} as {@link #fetch} would before transferring anything (scheme, URI syntax,
+   * checksum, the file name it writes), with no sandbox and no I/O: a task is refused before it starts.
+   */
+  public static void check(FetchRequest request) throws FetchException {
+    try {
+      FetchPlan.check(request);
+    } catch (StepException e) {
+      throw new FetchException(UriRedactor.redact(request.uri().strip()), e.getMessage(), e.getCause());
+    }
+  }
+
   /** Releases pooled connections and threads of the HTTP client. */
   @Override
   public void close() {

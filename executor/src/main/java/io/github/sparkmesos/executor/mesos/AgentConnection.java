@@ -1,5 +1,8 @@
 package io.github.sparkmesos.executor.mesos;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UninitializedMessageException;
+import io.github.sparkmesos.executor.util.Log;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,13 +83,22 @@ public final class AgentConnection {
       this.reader = new RecordIo.Reader(body);
     }
 
-    /** The next event, or null when the agent closed the stream. */
+    /**
+     * The next event, or null when the agent closed the stream. A record that does not decode is
+     * logged and skipped, as the reference library raises a local ERROR and keeps reading.
+     */
     public Protos.Event next() throws IOException {
-      byte[] record = reader.next();
-      if (record == null) {
-        return null;
+      while (true) {
+        byte[] record = reader.next();
+        if (record == null) {
+          return null;
+        }
+        try {
+          return format.decode(record, Protos.Event.newBuilder()).build();
+        } catch (InvalidProtocolBufferException | UninitializedMessageException e) {
+          Log.error("skipping an event that cannot be decoded (" + record.length + " bytes): " + e.getMessage());
+        }
       }
-      return format.decode(record, Protos.Event.newBuilder()).build();
     }
 
     @Override

@@ -1,9 +1,41 @@
 package io.github.sparkmesos.executor.task;
 
-/** One URI to fetch into the task's sandbox, with Mesos's CommandInfo.URI options. */
-public record FetchUri(String value, boolean extract, boolean executable, boolean cache, String outputFile) {
+import io.github.sparkmesos.fetcher.FetchException;
+import io.github.sparkmesos.fetcher.FetchRequest;
+import io.github.sparkmesos.fetcher.Fetcher;
+import io.github.sparkmesos.fetcher.internal.UriRedactor;
 
-  public static FetchUri archive(String value, boolean cache) {
-    return new FetchUri(value, true, false, cache, null);
+/**
+ * One URI to fetch into the task's directory, with Mesos's CommandInfo.URI options.
+ *
+ * @param field where the task gave it, for error messages
+ */
+public record FetchUri(String value, boolean extract, boolean executable, boolean cache, String outputFile,
+    String field) {
+
+  public static FetchUri archive(String value, boolean cache, String field) {
+    return new FetchUri(value, true, false, cache, null, field);
+  }
+
+  /** The fetcher's request for it, on behalf of {@code user} (the node cache keeps users apart). */
+  public FetchRequest request(String user) {
+    return new FetchRequest(value, extract, executable, outputFile, cache, null, user);
+  }
+
+  /** The fetcher's own checks (scheme, syntax, {@code #sha256=}, output_file), before anything is fetched. */
+  void validate() throws InvalidTaskException {
+    try {
+      Fetcher.check(request(null));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidTaskException(field, e.getMessage());
+    } catch (FetchException e) {
+      throw new InvalidTaskException(field, e.getMessage());
+    }
+  }
+
+  /** Never shows the URI's user information. */
+  @Override
+  public String toString() {
+    return UriRedactor.redact(value) + (outputFile == null ? "" : " -> " + outputFile);
   }
 }

@@ -39,10 +39,10 @@ public final class SparkLaunch {
     Optional<String> executorUri = conf.get("spark.executor.uri");
     if (executorUri.isPresent()) {
       basename(executorUri.get()); // validates
-      uris.add(FetchUri.archive(executorUri.get(), cache));
+      uris.add(FetchUri.archive(executorUri.get(), cache, "TaskInfo.data.conf.spark.executor.uri"));
     }
     for (String uri : conf.list("spark.mesos.uris")) {
-      uris.add(FetchUri.archive(uri, cache));
+      uris.add(FetchUri.archive(uri, cache, "TaskInfo.data.conf.spark.mesos.uris"));
     }
     return uris;
   }

@@ -295,9 +295,9 @@ class SparkLaunchTest {
   void theExecutorUriComesFirstThenSparkMesosUris() throws Exception {
     List<FetchUri> uris = launch("spark.executor.uri", URI,
         "spark.mesos.uris", " http://h/a.jar , ,http://h/b.conf,").uris();
-    assertEquals(List.of(FetchUri.archive(URI, false), FetchUri.archive("http://h/a.jar", false),
-        FetchUri.archive("http://h/b.conf", false)), uris);
-    assertEquals(List.of(FetchUri.archive("http://h/a.jar", false)), launch("spark.mesos.uris", "http://h/a.jar").uris());
+    assertEquals(List.of(FetchUri.archive(URI, false, "TaskInfo.data.conf.spark.executor.uri"), FetchUri.archive("http://h/a.jar", false, "TaskInfo.data.conf.spark.mesos.uris"),
+        FetchUri.archive("http://h/b.conf", false, "TaskInfo.data.conf.spark.mesos.uris")), uris);
+    assertEquals(List.of(FetchUri.archive("http://h/a.jar", false, "TaskInfo.data.conf.spark.mesos.uris")), launch("spark.mesos.uris", "http://h/a.jar").uris());
     assertEquals(List.of(), launch().uris());
   }
 
@@ -305,7 +305,8 @@ class SparkLaunchTest {
   void theFetcherCacheFlagMarksEveryUri() throws Exception {
     List<FetchUri> uris = launch("spark.executor.uri", URI, "spark.mesos.uris", "http://h/a.jar",
         "spark.mesos.fetcherCache.enable", "TRUE").uris();
-    assertEquals(List.of(FetchUri.archive(URI, true), FetchUri.archive("http://h/a.jar", true)), uris);
+    assertEquals(List.of(FetchUri.archive(URI, true, "TaskInfo.data.conf.spark.executor.uri"),
+        FetchUri.archive("http://h/a.jar", true, "TaskInfo.data.conf.spark.mesos.uris")), uris);
     assertFalse(launch("spark.executor.uri", URI, "spark.mesos.fetcherCache.enable", "false").uris().get(0).cache());
   }
 

@@ -37,7 +37,15 @@ public final class FetchPlan {
   }
 
   public static FetchPlan of(FetchRequest request, Path sandbox) throws StepException {
-    Path box = checkSandbox(sandbox);
+    return plan(request, checkSandbox(sandbox));
+  }
+
+  /** Checks what can be checked before a sandbox exists: scheme, URI syntax, checksum, file name. */
+  public static void check(FetchRequest request) throws StepException {
+    plan(request, null);
+  }
+
+  private static FetchPlan plan(FetchRequest request, Path box) throws StepException {
     Checksums.Split split = Checksums.split(request.uri().strip());
     String expectedSha256 = Checksums.expected(request.sha256(), split.sha256());
     SourceLocation location = SourceParser.parse(split.uri());

@@ -3,48 +3,67 @@ package io.github.sparkmesos.executor.task;
 import io.github.sparkmesos.docker.ImageReference;
 import io.github.sparkmesos.secrets.ChildEnvironment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ContainerInfo;
 import org.apache.mesos.v1.Protos.Environment;
+import org.apache.mesos.v1.Protos.NetworkInfo;
 import org.apache.mesos.v1.Protos.Secret;
 import org.apache.mesos.v1.Protos.TaskInfo;
 
-/** Turns a TaskInfo into a {@link LaunchSpec}, checking everything first. */
-public final class LaunchSpecs {
+/**
+ * Validation, the pipeline's first stage: turns a TaskInfo into a {@link LaunchPlan}, checking
+ * everything first, creating nothing.
+ */
+public final class LaunchPlans {
 
-  private LaunchSpecs() {}
+  private LaunchPlans() {}
 
-  /** What the executor knows that a task may refer to. */
-  public record Context(Optional<String> frameworkUser, Optional<String> sparkHome) {}
+  /**
+   * What the executor knows that a task may refer to.
+   *
+   * @param tasksDirectory where each task gets its own directory, named by its id
+   */
+  public record Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path tasksDirectory) {}
 
   /** A task sent with LAUNCH: its TaskInfo.data is the Spark task document. */
-  public static LaunchSpec forSparkTask(TaskInfo task, Context context)
-      throws InvalidTaskException, LaunchFailedException {
+  public static LaunchPlan forSparkTask(TaskInfo task, Context context) throws InvalidTaskException {
     String taskId = taskId(task);
     if (task.hasCommand()) {
       throw new InvalidTaskException("TaskInfo.command",
           "must not be set beside an executor (Mesos forbids it); put the command in TaskInfo.data");
     }
     SparkTaskDocument document = SparkTaskDocument.parse(task.getData().toByteArray());
-    checkRuntime(task, document.conf());
+    SparkConf conf = document.conf();
     SparkLaunch spark = new SparkLaunch(document, context.frameworkUser(), context.sparkHome());
-    return new LaunchSpec(taskId, spark.uris(), List.of("/bin/sh", "-c", spark.command()),
-        spark.environment(), killGrace(task), List.of(), List.of());
+    List<String> warnings = new ArrayList<>();
+    for (String key : SparkMesosKeys.unknown(conf.all().keySet())) {
+      warnings.add("unknown Spark setting '" + key + "' is ignored (not a spark.mesos.* key this executor knows)");
+    }
+    List<LaunchPlan.Network> networks = new ArrayList<>(networks(task));
+    Optional<String> network = conf.get("spark.mesos.network.name");
+    if (network.isPresent()) {
+      networks.add(new LaunchPlan.Network(network.get(), SparkLabels.parse(
+          conf.get("spark.mesos.network.labels").orElse(""), "TaskInfo.data.conf.spark.mesos.network.labels")));
+    }
+    return plan(task, context, spark.uris(), List.of("/bin/sh", "-c", spark.command()), spark.environment(),
+        image(task, conf), networks, Set.of(), warnings);
   }
 
   /** A task of a LAUNCH_GROUP: its own CommandInfo, run as given, as the default executor does. */
-  public static LaunchSpec forCommandTask(TaskInfo task) throws InvalidTaskException, LaunchFailedException {
-    String taskId = taskId(task);
+  public static LaunchPlan forCommandTask(TaskInfo task, Context context) throws InvalidTaskException {
+    taskId(task);
     if (!task.hasCommand()) {
       throw new InvalidTaskException("TaskInfo.command", "is required for a task of a task group");
     }
-    checkRuntime(task, new SparkConf(Map.of()));
     CommandInfo command = task.getCommand();
     List<String> argv;
     if (!command.hasShell() || command.getShell()) {
@@ -66,10 +85,10 @@ public final class LaunchSpecs {
     List<FetchUri> uris = new ArrayList<>();
     for (CommandInfo.URI uri : command.getUrisList()) {
       uris.add(new FetchUri(uri.getValue(), uri.getExtract(), uri.getExecutable(), uri.getCache(),
-          uri.hasOutputFile() ? uri.getOutputFile() : null));
+          uri.hasOutputFile() ? uri.getOutputFile() : null, "TaskInfo.command.uris[" + uris.size() + "]"));
     }
     Map<String, String> env = new LinkedHashMap<>();
-    List<String> secrets = new ArrayList<>();
+    Set<String> secrets = new HashSet<>();
     for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
       String field = "TaskInfo.command.environment." + v.getName();
       if (!v.getName().matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -89,7 +108,25 @@ public final class LaunchSpecs {
         env.put(v.getName(), v.getValue());
       }
     }
-    return new LaunchSpec(taskId, uris, argv, env, killGrace(task), secrets, List.of());
+    return plan(task, context, uris, argv, env, image(task, new SparkConf(Map.of())), networks(task), secrets,
+        List.of());
+  }
+
+  private static LaunchPlan plan(TaskInfo task, Context context, List<FetchUri> uris, List<String> argv,
+      Map<String, String> env, Optional<String> image, List<LaunchPlan.Network> networks, Set<String> secrets,
+      List<String> warnings) throws InvalidTaskException {
+    for (FetchUri uri : uris) {
+      uri.validate();
+    }
+    for (LaunchPlan.Network n : networks) {
+      warnings = new ArrayList<>(warnings);
+      warnings.add("network '" + n.name() + "' is not joined: this executor runs the task on the host's network"
+          + " (CNI comes with the OS layer)");
+    }
+    String taskId = task.getTaskId().getValue();
+    return new LaunchPlan(taskId, context.tasksDirectory().resolve(taskId), uris, argv, env, image, networks,
+        List.of(), killGrace(task), task.hasHealthCheck() ? Optional.of(task.getHealthCheck()) : Optional.empty(),
+        task.hasCheck() ? Optional.of(task.getCheck()) : Optional.empty(), secrets, warnings);
   }
 
   private static String secretValue(Environment.Variable v, String field) throws InvalidTaskException {
@@ -134,21 +171,42 @@ public final class LaunchSpecs {
     return Optional.empty();
   }
 
-  /** Tasks in containers come with the docker-support issue; until then they fail clearly. */
-  private static void checkRuntime(TaskInfo task, SparkConf conf) throws InvalidTaskException, LaunchFailedException {
+  /** The image the task asks for, checked: a plan with one needs a container runtime. */
+  private static Optional<String> image(TaskInfo task, SparkConf conf) throws InvalidTaskException {
     Optional<String> image = conf.get("spark.mesos.executor.docker.image");
+    String field = "TaskInfo.data.conf.spark.mesos.executor.docker.image";
+    if (image.isEmpty() && task.hasContainer()) {
+      ContainerInfo container = task.getContainer();
+      if (container.getType() == ContainerInfo.Type.DOCKER) {
+        image = Optional.of(container.getDocker().getImage());
+        field = "TaskInfo.container.docker.image";
+      } else if (container.getMesos().hasImage()) {
+        image = Optional.of(container.getMesos().getImage().hasDocker()
+            ? container.getMesos().getImage().getDocker().getName()
+            : container.getMesos().getImage().getAppc().getName());
+        field = "TaskInfo.container.mesos.image";
+      }
+    }
     if (image.isPresent()) {
       try {
         ImageReference.parse(image.get());
       } catch (IllegalArgumentException e) {
-        throw new InvalidTaskException("TaskInfo.data.conf.spark.mesos.executor.docker.image", e.getMessage());
+        throw new InvalidTaskException(field, e.getMessage());
       }
     }
-    boolean container = image.isPresent() || (task.hasContainer()
-        && (task.getContainer().getType() == ContainerInfo.Type.DOCKER || task.getContainer().getMesos().hasImage()));
-    if (container) {
-      throw new LaunchFailedException("this executor cannot run tasks in a container image yet; run without "
-          + "spark.mesos.executor.docker.image (or TaskInfo.container image)");
+    return image;
+  }
+
+  /** {@code ContainerInfo.network_infos} that name a network. */
+  private static List<LaunchPlan.Network> networks(TaskInfo task) {
+    List<LaunchPlan.Network> networks = new ArrayList<>();
+    for (NetworkInfo info : task.getContainer().getNetworkInfosList()) {
+      if (info.hasName()) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        info.getLabels().getLabelsList().forEach(l -> labels.put(l.getKey(), l.getValue()));
+        networks.add(new LaunchPlan.Network(info.getName(), labels));
+      }
     }
+    return networks;
   }
 }

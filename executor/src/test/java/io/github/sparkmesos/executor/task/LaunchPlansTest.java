@@ -23,13 +23,17 @@ import org.apache.mesos.v1.Protos.KillPolicy;
 import org.apache.mesos.v1.Protos.Secret;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
+import io.github.sparkmesos.executor.runtime.ProcessRuntime;
+import io.github.sparkmesos.executor.runtime.Runtimes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class LaunchSpecsTest {
+class LaunchPlansTest {
 
-  private static final LaunchSpecs.Context CONTEXT = new LaunchSpecs.Context(Optional.of("alice"), Optional.empty());
+  private static final LaunchPlans.Context CONTEXT = new LaunchPlans.Context(Optional.of("alice"), Optional.empty(),
+      java.nio.file.Path.of("/sandbox/tasks"));
+  private static final Runtimes RUNTIMES = new Runtimes(new ProcessRuntime(Map.of()));
   private static final String URI = "http://h/x/spark-3.5.9-bin-sme.tgz";
 
   private static TaskInfo.Builder task(String id) {
@@ -71,16 +75,16 @@ class LaunchSpecsTest {
 
   @Test
   void aSparkTaskBecomesAShellCommandWithSparksEnvironmentAndUris() throws Exception {
-    LaunchSpec spec = LaunchSpecs.forSparkTask(sparkTask("spark-3", Map.of("spark.executor.uri", URI)).build(), CONTEXT);
+    LaunchPlan spec = LaunchPlans.forSparkTask(sparkTask("spark-3", Map.of("spark.executor.uri", URI)).build(), CONTEXT);
     assertEquals("spark-3", spec.taskId());
     assertEquals(List.of("/bin/sh", "-c", "cd spark-3*; ./bin/spark-class org.apache.spark.executor.CoarseGrainedExecutorBackend"
         + " --driver-url spark://CoarseGrainedScheduler@127.0.0.1:7078 --executor-id 3 --cores 2 --app-id app-1"
         + " --hostname 127.0.0.1"), spec.argv());
-    assertEquals(List.of(FetchUri.archive(URI, false)), spec.uris());
+    assertEquals(List.of(FetchUri.archive(URI, false, "TaskInfo.data.conf.spark.executor.uri")), spec.uris());
     assertEquals("alice", spec.environment().get("SPARK_USER"));
     assertEquals("1024m", spec.environment().get("SPARK_EXECUTOR_MEMORY"));
     assertEquals(Optional.empty(), spec.killGracePeriod());
-    assertEquals(List.of(), spec.secretValues());
+    assertEquals(java.util.Set.of(), spec.secretValues());
   }
 
   @Test
@@ -88,7 +92,7 @@ class LaunchSpecsTest {
     TaskInfo task = sparkTask("t1", Map.of("spark.executor.uri", URI))
         .setCommand(CommandInfo.newBuilder().setValue("echo hi")).build();
     assertStartsWith("TaskInfo.command: ", assertThrows(InvalidTaskException.class,
-        () -> LaunchSpecs.forSparkTask(task, CONTEXT)));
+        () -> LaunchPlans.forSparkTask(task, CONTEXT)));
   }
 
   @ParameterizedTest
@@ -96,23 +100,25 @@ class LaunchSpecsTest {
   void aTaskIdThatIsNotAPlainFileNameIsRefused(String id) {
     TaskInfo spark = sparkTask(id, Map.of("spark.executor.uri", URI)).build();
     assertStartsWith("TaskInfo.task_id: ", assertThrows(InvalidTaskException.class,
-        () -> LaunchSpecs.forSparkTask(spark, CONTEXT)));
+        () -> LaunchPlans.forSparkTask(spark, CONTEXT)));
     TaskInfo command = task(id).setCommand(CommandInfo.newBuilder().setValue("true")).build();
     assertStartsWith("TaskInfo.task_id: ", assertThrows(InvalidTaskException.class,
-        () -> LaunchSpecs.forCommandTask(command)));
+        () -> LaunchPlans.forCommandTask(command, CONTEXT)));
   }
 
   @Test
   void aTaskIdWithDotsInsideIsFine() throws Exception {
-    assertEquals("app.1..exec-3", LaunchSpecs.forSparkTask(sparkTask("app.1..exec-3", Map.of("spark.executor.uri", URI))
+    assertEquals("app.1..exec-3", LaunchPlans.forSparkTask(sparkTask("app.1..exec-3", Map.of("spark.executor.uri", URI))
         .build(), CONTEXT).taskId());
   }
 
   @Test
-  void aDockerImageInConfFailsTheLaunch() {
+  void aDockerImageInConfFailsTheLaunch() throws Exception {
     TaskInfo task = sparkTask("t1", Map.of("spark.executor.uri", URI,
         "spark.mesos.executor.docker.image", "apache/spark:3.5.1")).build();
-    LaunchFailedException e = assertThrows(LaunchFailedException.class, () -> LaunchSpecs.forSparkTask(task, CONTEXT));
+    LaunchPlan plan = LaunchPlans.forSparkTask(task, CONTEXT);
+    assertEquals(Optional.of("apache/spark:3.5.1"), plan.image());
+    LaunchFailedException e = assertThrows(LaunchFailedException.class, () -> RUNTIMES.select(plan));
     assertTrue(e.getMessage().contains("spark.mesos.executor.docker.image"), e.getMessage());
   }
 
@@ -121,7 +127,7 @@ class LaunchSpecsTest {
     TaskInfo task = sparkTask("t1", Map.of("spark.executor.uri", URI,
         "spark.mesos.executor.docker.image", "Apache/Spark:3.5.1")).build();
     assertStartsWith("TaskInfo.data.conf.spark.mesos.executor.docker.image: ", assertThrows(InvalidTaskException.class,
-        () -> LaunchSpecs.forSparkTask(task, CONTEXT)));
+        () -> LaunchPlans.forSparkTask(task, CONTEXT)));
   }
 
   @Test
@@ -129,25 +135,25 @@ class LaunchSpecsTest {
     TaskInfo docker = sparkTask("t1", Map.of("spark.executor.uri", URI))
         .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
             .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage("apache/spark:3.5.1"))).build();
-    assertThrows(LaunchFailedException.class, () -> LaunchSpecs.forSparkTask(docker, CONTEXT));
+    assertThrows(LaunchFailedException.class, () -> RUNTIMES.select(LaunchPlans.forSparkTask(docker, CONTEXT)));
     TaskInfo mesosImage = task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
         .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
             .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder().setType(Image.Type.DOCKER)
                 .setDocker(Image.Docker.newBuilder().setName("alpine"))))).build();
-    assertThrows(LaunchFailedException.class, () -> LaunchSpecs.forCommandTask(mesosImage));
+    assertThrows(LaunchFailedException.class, () -> RUNTIMES.select(LaunchPlans.forCommandTask(mesosImage, CONTEXT)));
   }
 
   @Test
   void theKillPolicyGraceIsCarriedIntoTheSpec() throws Exception {
     KillPolicy policy = KillPolicy.newBuilder().setGracePeriod(DurationInfo.newBuilder().setNanoseconds(7_500_000_000L)).build();
-    LaunchSpec spark = LaunchSpecs.forSparkTask(sparkTask("t1", Map.of("spark.executor.uri", URI)).setKillPolicy(policy)
+    LaunchPlan spark = LaunchPlans.forSparkTask(sparkTask("t1", Map.of("spark.executor.uri", URI)).setKillPolicy(policy)
         .build(), CONTEXT);
     assertEquals(Optional.of(Duration.ofMillis(7500)), spark.killGracePeriod());
-    LaunchSpec command = LaunchSpecs.forCommandTask(task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
-        .setKillPolicy(policy).build());
+    LaunchPlan command = LaunchPlans.forCommandTask(task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
+        .setKillPolicy(policy).build(), CONTEXT);
     assertEquals(Optional.of(Duration.ofMillis(7500)), command.killGracePeriod());
-    LaunchSpec negative = LaunchSpecs.forCommandTask(task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
-        .setKillPolicy(KillPolicy.newBuilder().setGracePeriod(DurationInfo.newBuilder().setNanoseconds(-5))).build());
+    LaunchPlan negative = LaunchPlans.forCommandTask(task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
+        .setKillPolicy(KillPolicy.newBuilder().setGracePeriod(DurationInfo.newBuilder().setNanoseconds(-5))).build(), CONTEXT);
     assertEquals(Optional.of(Duration.ZERO), negative.killGracePeriod());
   }
 
@@ -155,59 +161,59 @@ class LaunchSpecsTest {
   void anInvalidDocumentIsAnInvalidTask() {
     TaskInfo empty = task("t1").build();
     assertStartsWith("TaskInfo.data: ", assertThrows(InvalidTaskException.class,
-        () -> LaunchSpecs.forSparkTask(empty, CONTEXT)));
+        () -> LaunchPlans.forSparkTask(empty, CONTEXT)));
   }
 
   // ---- forCommandTask
 
   @Test
   void shellFalseRunsValueWithTheArguments() throws Exception {
-    LaunchSpec spec = LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(false)
-        .setValue("/bin/echo").addAllArguments(List.of("echo", "a b", "$HOME"))));
+    LaunchPlan spec = LaunchPlans.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(false)
+        .setValue("/bin/echo").addAllArguments(List.of("echo", "a b", "$HOME"))), CONTEXT);
     assertEquals(List.of("/bin/echo", "a b", "$HOME"), spec.argv());
-    assertEquals(List.of("/bin/printf"), LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(false)
-        .setValue("/bin/printf"))).argv());
+    assertEquals(List.of("/bin/printf"), LaunchPlans.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(false)
+        .setValue("/bin/printf")), CONTEXT).argv());
   }
 
   @Test
   void shellTrueOrUnsetRunsValueThroughTheShell() throws Exception {
     assertEquals(List.of("/bin/sh", "-c", "echo $HOME"),
-        LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("echo $HOME"))).argv());
+        LaunchPlans.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("echo $HOME")), CONTEXT).argv());
     assertEquals(List.of("/bin/sh", "-c", "echo hi"),
-        LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(true).setValue("echo hi"))).argv());
+        LaunchPlans.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(true).setValue("echo hi")), CONTEXT).argv());
   }
 
   @Test
   void aCommandWithoutValueIsRefused() {
     assertStartsWith("TaskInfo.command.value: ", assertThrows(InvalidTaskException.class,
-        () -> LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(false).addArguments("x")))));
+        () -> LaunchPlans.forCommandTask(commandTask(CommandInfo.newBuilder().setShell(false).addArguments("x")), CONTEXT)));
     assertStartsWith("TaskInfo.command.value: ", assertThrows(InvalidTaskException.class,
-        () -> LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setValue(" ")))));
+        () -> LaunchPlans.forCommandTask(commandTask(CommandInfo.newBuilder().setValue(" ")), CONTEXT)));
     assertStartsWith("TaskInfo.command: ", assertThrows(InvalidTaskException.class,
-        () -> LaunchSpecs.forCommandTask(task("t1").build())));
+        () -> LaunchPlans.forCommandTask(task("t1").build(), CONTEXT)));
   }
 
   @Test
   void environmentVariablesAndUrisAreCarried() throws Exception {
-    LaunchSpec spec = LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("true")
+    LaunchPlan spec = LaunchPlans.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("true")
         .setEnvironment(Environment.newBuilder().addVariables(value("GREETING", "hello world")).addVariables(value("EMPTY", "")))
         .addUris(CommandInfo.URI.newBuilder().setValue("http://h/tool").setExtract(false).setExecutable(true)
             .setCache(true).setOutputFile("bin/tool"))
-        .addUris(CommandInfo.URI.newBuilder().setValue("http://h/data.tgz"))));
+        .addUris(CommandInfo.URI.newBuilder().setValue("http://h/data.tgz"))), CONTEXT);
     assertEquals(Map.of("GREETING", "hello world", "EMPTY", ""), spec.environment());
-    assertEquals(List.of(new FetchUri("http://h/tool", false, true, true, "bin/tool"),
-        new FetchUri("http://h/data.tgz", true, false, false, null)), spec.uris());
-    assertEquals(List.of(), spec.secretValues());
+    assertEquals(List.of(new FetchUri("http://h/tool", false, true, true, "bin/tool", "TaskInfo.command.uris[0]"),
+        new FetchUri("http://h/data.tgz", true, false, false, null, "TaskInfo.command.uris[1]")), spec.uris());
+    assertEquals(java.util.Set.of(), spec.secretValues());
   }
 
   @Test
   void aValueSecretLandsInTheEnvironmentAndInSecretValues() throws Exception {
-    LaunchSpec spec = LaunchSpecs.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("true")
+    LaunchPlan spec = LaunchPlans.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("true")
         .setEnvironment(Environment.newBuilder().addVariables(value("PLAIN", "p"))
-            .addVariables(valueSecret("DB_PASSWORD", "s3cr3t-value")))));
+            .addVariables(valueSecret("DB_PASSWORD", "s3cr3t-value")))), CONTEXT);
     assertEquals("s3cr3t-value", spec.environment().get("DB_PASSWORD"));
     assertEquals("p", spec.environment().get("PLAIN"));
-    assertEquals(List.of("s3cr3t-value"), spec.secretValues());
+    assertEquals(java.util.Set.of("s3cr3t-value"), spec.secretValues());
   }
 
   @Test
@@ -215,7 +221,7 @@ class LaunchSpecsTest {
     TaskInfo task = commandTask(CommandInfo.newBuilder().setValue("true").setEnvironment(Environment.newBuilder()
         .addVariables(valueSecret("API_KEY", "topsecret-api-key"))
         .addVariables(referenceSecret("DB_PASSWORD", "/prod/db"))));
-    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchSpecs.forCommandTask(task));
+    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(task, CONTEXT));
     assertStartsWith("TaskInfo.command.environment.DB_PASSWORD: ", e);
     assertFalse(e.getMessage().contains("topsecret-api-key"), e.getMessage());
     assertFalse(String.valueOf(e.getCause()).contains("topsecret-api-key"));
@@ -228,8 +234,8 @@ class LaunchSpecsTest {
         .setType(Environment.Variable.Type.VALUE).build();
     Environment.Variable nulInSecret = valueSecret("Z", "a\0b");
     for (Environment.Variable v : List.of(secretWithValue, valueWithSecret, nulInSecret)) {
-      InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchSpecs.forCommandTask(
-          commandTask(CommandInfo.newBuilder().setValue("true").setEnvironment(Environment.newBuilder().addVariables(v)))));
+      InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(
+          commandTask(CommandInfo.newBuilder().setValue("true").setEnvironment(Environment.newBuilder().addVariables(v))), CONTEXT));
       assertStartsWith("TaskInfo.command.environment." + v.getName() + ": ", e);
       assertFalse(e.getMessage().contains("hidden-value"), e.getMessage());
     }
@@ -239,17 +245,17 @@ class LaunchSpecsTest {
   void theAgentTokenCannotBeSetByATask() {
     for (Environment.Variable v : List.of(value("MESOS_EXECUTOR_AUTHENTICATION_TOKEN", "forged"),
         valueSecret("MESOS_EXECUTOR_AUTHENTICATION_TOKEN", "forged"))) {
-      InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchSpecs.forCommandTask(
-          commandTask(CommandInfo.newBuilder().setValue("true").setEnvironment(Environment.newBuilder().addVariables(v)))));
+      InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(
+          commandTask(CommandInfo.newBuilder().setValue("true").setEnvironment(Environment.newBuilder().addVariables(v))), CONTEXT));
       assertStartsWith("TaskInfo.command.environment.MESOS_EXECUTOR_AUTHENTICATION_TOKEN: ", e);
     }
   }
 
   @Test
   void anInvalidVariableNameIsRefused() {
-    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchSpecs.forCommandTask(
+    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(
         commandTask(CommandInfo.newBuilder().setValue("true")
-            .setEnvironment(Environment.newBuilder().addVariables(value("A=B", "x"))))));
+            .setEnvironment(Environment.newBuilder().addVariables(value("A=B", "x")))), CONTEXT));
     assertStartsWith("TaskInfo.command.environment.A=B: ", e);
   }
 }

@@ -1,0 +1,35 @@
+package io.github.sparkmesos.executor.pipeline;
+
+import io.github.sparkmesos.executor.task.SparkExitCodes;
+import io.github.sparkmesos.os.ExitStatus;
+import java.nio.file.Path;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus.Reason;
+
+/**
+ * The one place an ended command becomes a terminal state, as Mesos's command executor words it:
+ * killed on request is TASK_KILLED, exit 0 TASK_FINISHED, anything else TASK_FAILED; the message is
+ * "Command exited with status N" (with Spark's meaning of N) or "Command terminated with signal S".
+ */
+public final class ExitMapping {
+
+  /** A terminal update's content. */
+  public record Terminal(TaskState state, Reason reason, String message) {}
+
+  private ExitMapping() {}
+
+  public static Terminal of(ExitStatus exit, boolean killRequested, Path stderr) {
+    String message = "Command " + exit.describe();
+    if (!exit.isSignaled() && exit.code() != 0) {
+      String why = SparkExitCodes.explain(exit.code());
+      message += why.isEmpty() ? "" : " (" + why + ")";
+    }
+    if (killRequested) {
+      return new Terminal(TaskState.TASK_KILLED, null, message);
+    }
+    if (exit.isSuccess()) {
+      return new Terminal(TaskState.TASK_FINISHED, null, message);
+    }
+    return new Terminal(TaskState.TASK_FAILED, null, message + "; see " + stderr);
+  }
+}

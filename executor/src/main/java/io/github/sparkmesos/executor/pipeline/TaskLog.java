@@ -1,0 +1,39 @@
+package io.github.sparkmesos.executor.pipeline;
+
+import io.github.sparkmesos.executor.util.Log;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/** Lines in a task's stderr, where operators look first, and in the executor's log; both redacted. */
+public final class TaskLog {
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+  private final String taskId;
+  private final Path stderr;
+
+  public TaskLog(String taskId, Path taskDirectory) {
+    this.taskId = taskId;
+    this.stderr = taskDirectory.resolve("stderr");
+  }
+
+  public void note(String line) {
+    Log.info("task " + taskId + ": " + line);
+    try {
+      Files.writeString(stderr,
+          LocalDateTime.now().format(TIME) + " [spark-mesos-executor] " + Log.redactor().redact(line) + "\n",
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      Log.warn("task " + taskId + ": cannot write to its stderr: " + e.getMessage());
+    }
+  }
+
+  public Path stderr() {
+    return stderr;
+  }
+}

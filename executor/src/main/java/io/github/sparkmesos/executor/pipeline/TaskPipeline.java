@@ -1,0 +1,143 @@
+package io.github.sparkmesos.executor.pipeline;
+
+import io.github.sparkmesos.executor.runtime.RunningTask;
+import io.github.sparkmesos.executor.runtime.TaskRuntime;
+import io.github.sparkmesos.executor.task.LaunchFailedException;
+import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.util.Log;
+import io.github.sparkmesos.fetcher.Fetcher;
+import io.github.sparkmesos.os.ExitStatus;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus.Reason;
+
+/**
+ * Runs one validated task through its stages on its own thread: prepare its directory, fetch,
+ * resolve secrets, start it in its runtime, supervise it to its end. Reports each state exactly once
+ * and exactly one terminal state; a stage that fails undoes what the earlier ones made (the task's
+ * stdout and stderr stay, they say what happened).
+ */
+public final class TaskPipeline implements Runnable {
+
+  private final LaunchPlan plan;
+  private final TaskRuntime runtime;
+  private final Fetcher fetcher;
+  private final String fetchUser;
+  private final Duration killGrace;
+  private final TaskReporter reporter;
+  private final TaskLog log;
+
+  private Thread thread;
+  private RunningTask running;
+  private Duration pendingKillGrace;
+  private boolean killRequested;
+
+  /**
+   * @param fetchUser whose fetches these are (the framework's user)
+   * @param killGrace the task's kill grace (its plan's, else the executor's default)
+   */
+  public TaskPipeline(LaunchPlan plan, TaskRuntime runtime, Fetcher fetcher, String fetchUser, Duration killGrace,
+      TaskReporter reporter) {
+    this.plan = plan;
+    this.runtime = runtime;
+    this.fetcher = fetcher;
+    this.fetchUser = fetchUser;
+    this.killGrace = killGrace;
+    this.reporter = reporter;
+    this.log = new TaskLog(plan.taskId(), plan.directory());
+  }
+
+  public LaunchPlan plan() {
+    return plan;
+  }
+
+  /**
+   * Kills the task: before its command started, it ends as TASK_KILLED without starting; after, the
+   * runtime terminates it and kills it after {@code grace} (which a later call may only shorten).
+   */
+  public synchronized void kill(Duration grace) {
+    killRequested = true;
+    if (running != null) {
+      running.kill(grace);
+    } else {
+      pendingKillGrace = pendingKillGrace == null || grace.compareTo(pendingKillGrace) < 0 ? grace : pendingKillGrace;
+      if (thread != null) {
+        thread.interrupt(); // ends a fetch in progress
+      }
+    }
+  }
+
+  /** The executor is leaving: nothing of the task may outlive it. */
+  public synchronized void killNow() {
+    killRequested = true;
+    if (running != null) {
+      running.killNow();
+    }
+  }
+
+  private synchronized boolean killRequested() {
+    return killRequested;
+  }
+
+  @Override
+  public void run() {
+    synchronized (this) {
+      thread = Thread.currentThread();
+    }
+    try {
+      runStages();
+    } catch (RuntimeException | Error e) {
+      Log.error("task " + plan.taskId() + ": unexpected failure: " + e);
+      reporter.status(TaskState.TASK_FAILED, Reason.REASON_CONTAINER_LAUNCH_FAILED,
+          "Executor failed to run the task: " + e);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  private void runStages() {
+    reporter.status(TaskState.TASK_STARTING, null, "Preparing the task");
+    Deque<Undo> undo = new ArrayDeque<>();
+    try {
+      PrepareDirectoryStep.run(plan);
+      for (String warning : plan.warnings()) {
+        log.note("WARNING: " + warning);
+      }
+      undo.push(new FetchStep(fetcher, fetchUser, log, reporter, this::killRequested).run(plan));
+      LaunchPlan resolved = ResolveSecretsStep.run(plan);
+      RunningTask started;
+      synchronized (this) {
+        if (killRequested) {
+          undoAll(undo);
+          reporter.status(TaskState.TASK_KILLED, null, "Task killed before its command started");
+          return;
+        }
+        started = StartStep.run(runtime, resolved, log);
+        running = started;
+        Thread.interrupted(); // a kill's interrupt meant for a fetch must not break the waits below
+      }
+      reporter.status(TaskState.TASK_RUNNING, null, "Command started as " + started.id());
+      ExitStatus exit = SuperviseStep.run(started, this::lingerGrace, log);
+      ExitMapping.Terminal end = ExitMapping.of(exit, killRequested(), log.stderr());
+      log.note(end.message());
+      reporter.status(end.state(), end.reason(), end.message());
+    } catch (FetchStep.Killed e) {
+      reporter.status(TaskState.TASK_KILLED, null, "Task killed while fetching its URIs");
+    } catch (LaunchFailedException e) {
+      undoAll(undo);
+      reporter.status(TaskState.TASK_FAILED, Reason.REASON_CONTAINER_LAUNCH_FAILED, e.getMessage());
+    }
+  }
+
+  private synchronized Duration lingerGrace() {
+    return pendingKillGrace != null ? pendingKillGrace : killGrace;
+  }
+
+  private static void undoAll(Deque<Undo> undo) {
+    while (!undo.isEmpty()) {
+      undo.pop().run();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.github.sparkmesos.executor.runtime;
+
+import io.github.sparkmesos.os.ExitStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** A task's command as a runtime started it: a process tree or a container. */
+public interface RunningTask {
+
+  /** What the runtime calls it, for messages: "process 4242", a container id. */
+  String id();
+
+  /** Completes with the command's exit status. */
+  CompletableFuture<ExitStatus> exit();
+
+  /** Completes once the command has exited and nothing it started is left. */
+  CompletableFuture<Void> allGone();
+
+  /**
+   * SIGTERM to everything of the task now (first call only), SIGKILL once {@code grace} has passed;
+   * a later call may bring the SIGKILL forward, never push it back.
+   */
+  void kill(Duration grace);
+
+  /** SIGKILL to everything of the task at once: the executor is leaving. */
+  void killNow();
+
+  /** Whether anything of the task (its command or what it started) is still there. */
+  boolean anyAlive();
+
+  /** Whether {@link #kill} was called. */
+  boolean killRequested();
+
+  /** The addresses the task can be reached at, for {@code container_status.network_infos}. */
+  List<String> addresses();
+}
