@@ -28,10 +28,10 @@ import org.apache.mesos.v1.executor.Protos.Event;
  * token, 406 for an unacceptable Accept, 403 before SUBSCRIBE, 202 for calls, and a 200 RecordIO
  * stream for SUBSCRIBE (a new SUBSCRIBE closes the previous stream).
  */
-final class AgentApi {
+public final class AgentApi {
 
   /** What the harness does with accepted calls. */
-  interface Handler {
+  public interface Handler {
     /** A SUBSCRIBE was accepted and its stream is open; send SUBSCRIBED on it. */
     void subscribed(Call.Subscribe subscribe, WireFormat format);
 
@@ -70,7 +70,7 @@ final class AgentApi {
     }
   }
 
-  AgentApi(String frameworkId, String executorId, Optional<String> token, Handler handler) throws IOException {
+  public AgentApi(String frameworkId, String executorId, Optional<String> token, Handler handler) throws IOException {
     this.frameworkId = frameworkId;
     this.executorId = executorId;
     this.token = token;
@@ -81,28 +81,28 @@ final class AgentApi {
     server.setExecutor(threads);
   }
 
-  void start() {
+  public void start() {
     server.start();
   }
 
   /** ip:port, as MESOS_AGENT_ENDPOINT. */
-  String endpoint() {
+  public String endpoint() {
     return server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
   }
 
-  void stop() {
+  public void stop() {
     closeStream();
     server.stop(0);
     threads.shutdownNow();
   }
 
   /** An agent restart: the stream is closed and every request gets 503 until {@link #recovered()}. */
-  void restarting() {
+  public void restarting() {
     restarting = true;
     closeStream();
   }
 
-  void recovered() {
+  public void recovered() {
     restarting = false;
   }
 
@@ -111,7 +111,7 @@ final class AgentApi {
   }
 
   /** Writes one event on the stream; false when no stream is open (the event is lost, as with an agent). */
-  synchronized boolean send(Event event) {
+  public synchronized boolean send(Event event) {
     if (stream == null || !stream.open) {
       return false;
     }
@@ -126,7 +126,23 @@ final class AgentApi {
     }
   }
 
-  synchronized void closeStream() {
+  /** Writes one raw RecordIO record on the stream (a test's malformed event); false when none is open. */
+  public synchronized boolean sendRecord(byte[] payload) {
+    if (stream == null || !stream.open) {
+      return false;
+    }
+    try {
+      OutputStream out = stream.exchange.getResponseBody();
+      out.write(RecordIo.frame(payload));
+      out.flush();
+      return true;
+    } catch (IOException e) {
+      stream.open = false;
+      return false;
+    }
+  }
+
+  public synchronized void closeStream() {
     if (stream != null && stream.open) {
       stream.open = false;
       stream.exchange.close();
