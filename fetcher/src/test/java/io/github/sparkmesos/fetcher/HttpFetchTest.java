@@ -1,5 +1,7 @@
 package io.github.sparkmesos.fetcher;
 
+import io.github.sparkmesos.testing.LoopbackServer;
+
 import static io.github.sparkmesos.fetcher.TestFiles.list;
 import static io.github.sparkmesos.fetcher.TestFiles.mode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,5 +1,7 @@
 package io.github.sparkmesos.fetcher;
 
+import io.github.sparkmesos.testing.Waits;
+
 import static io.github.sparkmesos.fetcher.FaultServer.brokenChunkedAfter;
 import static io.github.sparkmesos.fetcher.FaultServer.resetAfter;
 import static io.github.sparkmesos.fetcher.FaultServer.serve;
@@ -384,13 +386,9 @@ class HttpResilienceTest {
 
   /** Waits (at most 10 s) until a read-ahead thread exists and is blocked in a socket read of the stalled body. */
   private static void awaitReaderOnTheSocket() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!readerInSocketRead() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    Waits.awaitCondition(HttpResilienceTest::readerInSocketRead, Duration.ofSeconds(10),
+        "the reader blocks on the stalled socket");
     assertEquals(1, readAheadThreads().size(), "a read-ahead thread");
-    assertTrue(readerInSocketRead(), "the reader blocks on the stalled socket");
   }
 
   private static boolean readerInSocketRead() {

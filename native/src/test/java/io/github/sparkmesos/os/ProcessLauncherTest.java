@@ -1,5 +1,7 @@
 package io.github.sparkmesos.os;
 
+import io.github.sparkmesos.testing.Waits;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +56,7 @@ class ProcessLauncherTest {
     // the grandchild leaves the tree (re-parented when its parent exits) and ignores SIGTERM
     ChildProcess child = sh(dir, "trap '' TERM; (trap '' TERM; exec sleep 1000) & (sh -c \"trap '' TERM; "
         + "sleep 1001\" & ) ; echo ok > " + ready + "; wait");
-    awaitFile(ready);
+    Waits.awaitFile(ready);
     assertTrue(ProcessTable.inGroup(child.pid()).size() >= 3, ProcessTable.inGroup(child.pid()).toString());
     child.kill(Duration.ofMillis(200));
     child.onGroupGone().get(30, TimeUnit.SECONDS);
@@ -79,21 +81,5 @@ class ProcessLauncherTest {
     Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
         () -> ProcessLauncher.spawn(ProcessSpec.of(List.of("/nonexistent/prog"), ENV, dir)));
     assertTrue(e.getMessage().contains("No such file"), e.getMessage());
-  }
-
-  /** Waits (at most two minutes) for a child to create {@code file}: an event, seen through inotify. */
-  static void awaitFile(Path file) throws Exception {
-    try (java.nio.file.WatchService watch = java.nio.file.FileSystems.getDefault().newWatchService()) {
-      file.getParent().register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-      while (!Files.exists(file) && System.nanoTime() < deadline) {
-        var key = watch.poll(1, TimeUnit.SECONDS);
-        if (key != null) {
-          key.pollEvents();
-          key.reset();
-        }
-      }
-    }
-    assertTrue(Files.exists(file), file + " never appeared");
   }
 }

@@ -1,5 +1,7 @@
 package io.github.sparkmesos.fetcher.internal;
 
+import io.github.sparkmesos.testing.Waits;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -164,11 +166,9 @@ class ReadAheadTest {
       return len;
     }, null, name, 2, 10);
     assertEquals(1, ahead.read(new byte[1], 0, 1));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (reader.get().getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-      Thread.onSpinWait(); // the reader parks as soon as both buffers are full
-    }
-    assertEquals(Thread.State.WAITING, reader.get().getState(), "both buffers are full");
+    // the reader parks as soon as both buffers are full
+    Waits.awaitCondition(() -> reader.get().getState() == Thread.State.WAITING, java.time.Duration.ofSeconds(10),
+        "both buffers are full");
 
     ahead.close();
 

@@ -1,5 +1,7 @@
 package io.github.sparkmesos.fetcher.internal.cache;
 
+import io.github.sparkmesos.testing.Skips;
+
 import static io.github.sparkmesos.fetcher.internal.cache.TestTree.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -455,8 +457,8 @@ class FetchCacheTest {
   @Test
   void aSandboxOnAnotherFileSystemGetsCopies() throws Exception {
     Path shm = Path.of("/dev/shm");
-    needs(Files.isDirectory(shm) && Files.isWritable(shm), "no writable /dev/shm: cannot test copies");
-    needs(!Files.getAttribute(shm, "unix:dev").equals(Files.getAttribute(tmp, "unix:dev")),
+    Skips.require(Files.isDirectory(shm) && Files.isWritable(shm), "no writable /dev/shm: cannot test copies");
+    Skips.require(!Files.getAttribute(shm, "unix:dev").equals(Files.getAttribute(tmp, "unix:dev")),
         "/dev/shm and the temporary directory are on one file system: nothing to test");
     TestTree tree = TestTree.sample();
     byte[] tgz = tree.tgz();
@@ -594,12 +596,4 @@ class FetchCacheTest {
     return bytes.toByteArray();
   }
 
-  /** A precondition of the test: skipped with a message where it is missing, but never under CI=true. */
-  static void needs(boolean condition, String why) {
-    if ("true".equals(System.getenv("CI"))) {
-      org.junit.jupiter.api.Assertions.assertTrue(condition, why + " (CI=true never skips)");
-    } else {
-      org.junit.jupiter.api.Assumptions.assumeTrue(condition, why);
-    }
-  }
 }

@@ -1,4 +1,4 @@
-package io.github.sparkmesos.fetcher;
+package io.github.sparkmesos.testing;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpHandler;
@@ -13,29 +13,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A real HTTP server on 127.0.0.1 (JDK HttpServer, ephemeral port) that records the requests it gets. For
- * servers that misbehave, see {@link FaultServer}.
+ * A real HTTP server on 127.0.0.1 (JDK HttpServer, ephemeral port) that records the requests it gets.
  */
-final class LoopbackServer implements AutoCloseable {
+public final class LoopbackServer implements AutoCloseable {
 
   private final HttpServer server;
   private final Map<String, List<Headers>> requests = new ConcurrentHashMap<>();
 
-  LoopbackServer() throws IOException {
+  public LoopbackServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
     server.start();
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
   /** 200 with {@code body} and its Content-Length. */
-  LoopbackServer serve(String path, byte[] body) {
+  public LoopbackServer serve(String path, byte[] body) {
     return handle(path, exchange -> {
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
@@ -45,7 +44,7 @@ final class LoopbackServer implements AutoCloseable {
   }
 
   /** 200, chunked: each part is written and flushed on its own. */
-  LoopbackServer serveChunked(String path, List<byte[]> parts) {
+  public LoopbackServer serveChunked(String path, List<byte[]> parts) {
     return handle(path, exchange -> {
       exchange.sendResponseHeaders(200, 0);
       try (OutputStream out = exchange.getResponseBody()) {
@@ -58,12 +57,12 @@ final class LoopbackServer implements AutoCloseable {
   }
 
   /** A status without a body. */
-  LoopbackServer status(String path, int code) {
+  public LoopbackServer status(String path, int code) {
     return handle(path, exchange -> exchange.sendResponseHeaders(code, -1));
   }
 
   /** A 302 to {@code location}. */
-  LoopbackServer redirect(String path, String location) {
+  public LoopbackServer redirect(String path, String location) {
     return handle(path, exchange -> {
       exchange.getResponseHeaders().set("Location", location);
       exchange.sendResponseHeaders(302, -1);
@@ -71,7 +70,7 @@ final class LoopbackServer implements AutoCloseable {
   }
 
   /** Headers of the requests for {@code path}, oldest first. */
-  List<Headers> requests(String path) {
+  public List<Headers> requests(String path) {
     return requests.getOrDefault(path, List.of());
   }
 
