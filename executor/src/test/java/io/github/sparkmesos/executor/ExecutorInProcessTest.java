@@ -137,6 +137,18 @@ class ExecutorInProcessTest {
   }
 
   @Test
+  void unknownSparkMesosKeysAreReportedInTheTasksStderr(@TempDir Path dir) throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(dir, false, List.of())) {
+      agent.awaitSubscribe();
+      agent.launch(documentTask("w", "exit 0", Map.of("spark.mesos.executor.dockr.image", "x")));
+      agent.await("w", TaskState.TASK_FINISHED);
+      assertTrue(Files.readString(dir.resolve("tasks/w/stderr")).contains(
+          "WARNING: unknown Spark setting 'spark.mesos.executor.dockr.image' is ignored"));
+      assertEquals(0, agent.awaitExit());
+    }
+  }
+
+  @Test
   void groupSiblingsAndShutdownSendTaskKillingFirst(@TempDir Path dir) throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(dir, false, KILLING)) {
       agent.awaitSubscribe();

@@ -29,7 +29,7 @@ public record FetchUri(String value, boolean extract, boolean executable, boolea
     } catch (IllegalArgumentException e) {
       throw new InvalidTaskException(field, e.getMessage());
     } catch (FetchException e) {
-      throw new InvalidTaskException(field, e.getMessage());
+      throw new InvalidTaskException(field, "'" + e.uri() + "': " + e.reason());
     }
   }
 

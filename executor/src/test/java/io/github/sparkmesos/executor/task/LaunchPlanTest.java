@@ -1,0 +1,116 @@
+package io.github.sparkmesos.executor.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.protobuf.ByteString;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ContainerInfo;
+import org.apache.mesos.v1.Protos.Environment;
+import org.apache.mesos.v1.Protos.Label;
+import org.apache.mesos.v1.Protos.Labels;
+import org.apache.mesos.v1.Protos.NetworkInfo;
+import org.apache.mesos.v1.Protos.Secret;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.junit.jupiter.api.Test;
+
+class LaunchPlanTest {
+
+  private static final LaunchPlans.Context CONTEXT =
+      new LaunchPlans.Context(Optional.of("alice"), Optional.empty(), Path.of("/sandbox/tasks"));
+
+  private static TaskInfo.Builder task(String id) {
+    return TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id))
+        .setAgentId(AgentID.newBuilder().setValue("a"));
+  }
+
+  private static TaskInfo sparkTask(Map<String, String> conf) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("conf", conf);
+    doc.put("backend", Map.of("driverUrl", "spark://CoarseGrainedScheduler@127.0.0.1:1", "executorId", "1",
+        "appId", "app", "cores", 1));
+    return task("s").setData(ByteString.copyFromUtf8(new Gson().toJson(doc))).build();
+  }
+
+  @Test
+  void aPlanPrintsNoSecretValueAnywhere() throws Exception {
+    String secret = "hunter2-very-secret";
+    TaskInfo task = task("t").setCommand(CommandInfo.newBuilder().setValue("echo " + secret + " > x")
+        .setEnvironment(Environment.newBuilder()
+            .addVariables(Environment.Variable.newBuilder().setName("PASSWORD").setType(Environment.Variable.Type.SECRET)
+                .setSecret(Secret.newBuilder().setType(Secret.Type.VALUE)
+                    .setValue(Secret.Value.newBuilder().setData(ByteString.copyFromUtf8(secret)))))
+            .addVariables(Environment.Variable.newBuilder().setName("PLAIN").setValue("visible"))))
+        .build();
+    LaunchPlan plan = LaunchPlans.forCommandTask(task, CONTEXT);
+    assertEquals(secret, plan.environment().get("PASSWORD"), "the runtime gets the value");
+    String printed = plan.toString();
+    assertFalse(printed.contains(secret), printed);
+    assertTrue(printed.contains("PASSWORD=<secret>") && printed.contains("PLAIN=visible"), printed);
+    assertTrue(printed.contains("echo <secret> > x"), "a secret inside the command line is masked: " + printed);
+  }
+
+  @Test
+  void thePlanSaysWhereTheTaskRunsAndWhatItAsksFor() throws Exception {
+    TaskInfo task = task("t").setCommand(CommandInfo.newBuilder().setValue("true"))
+        .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+            .addNetworkInfos(NetworkInfo.newBuilder().setName("overlay").setLabels(Labels.newBuilder()
+                .addLabels(Label.newBuilder().setKey("team").setValue("data")))))
+        .setHealthCheck(org.apache.mesos.v1.Protos.HealthCheck.newBuilder()
+            .setType(org.apache.mesos.v1.Protos.HealthCheck.Type.TCP))
+        .build();
+    LaunchPlan plan = LaunchPlans.forCommandTask(task, CONTEXT);
+    assertEquals(Path.of("/sandbox/tasks/t"), plan.directory());
+    assertEquals(List.of(new LaunchPlan.Network("overlay", Map.of("team", "data"))), plan.networks());
+    assertTrue(plan.healthCheck().isPresent());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("network 'overlay' is not joined")), plan.warnings()
+        .toString());
+  }
+
+  @Test
+  void unknownSparkMesosKeysAreWarningsAndOtherKeysAreSparksBusiness() throws Exception {
+    LaunchPlan plan = LaunchPlans.forSparkTask(sparkTask(Map.of("spark.executor.uri", "http://h/spark-3.tgz",
+        "spark.mesos.executor.docker.imag", "typo", "spark.mesos.driverEnv.FOO", "bar", "spark.whatever", "x",
+        "spark.mesos.uris", "")), CONTEXT);
+    assertEquals(List.of("unknown Spark setting 'spark.mesos.executor.docker.imag' is ignored (not a spark.mesos.* key"
+        + " this executor knows)"), plan.warnings());
+  }
+
+  @Test
+  void sparkNetworkNameAndLabelsAreParsedAsSparkDoes() throws Exception {
+    LaunchPlan plan = LaunchPlans.forSparkTask(sparkTask(Map.of("spark.executor.uri", "http://h/spark-3.tgz",
+        "spark.mesos.network.name", "cni-net", "spark.mesos.network.labels", "a:1,b\\,c:2\\:3")), CONTEXT);
+    assertEquals(List.of(new LaunchPlan.Network("cni-net", Map.of("a", "1", "b,c", "2:3"))), plan.networks());
+    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forSparkTask(sparkTask(Map.of(
+        "spark.executor.uri", "http://h/spark-3.tgz", "spark.mesos.network.name", "n",
+        "spark.mesos.network.labels", "k:v:x")), CONTEXT));
+    assertTrue(e.getMessage().startsWith("TaskInfo.data.conf.spark.mesos.network.labels: malformed label 'k:v:x'"),
+        e.getMessage());
+  }
+
+  @Test
+  void urisAreCheckedBeforeAnythingIsFetched() {
+    InvalidTaskException scheme = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(
+        task("t").setCommand(CommandInfo.newBuilder().setValue("true")
+            .addUris(CommandInfo.URI.newBuilder().setValue("http://h/ok.tgz"))
+            .addUris(CommandInfo.URI.newBuilder().setValue("gopher://h/x"))).build(), CONTEXT));
+    assertTrue(scheme.getMessage().startsWith("TaskInfo.command.uris[1]: "), scheme.getMessage());
+    InvalidTaskException output = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(
+        task("t").setCommand(CommandInfo.newBuilder().setValue("true")
+            .addUris(CommandInfo.URI.newBuilder().setValue("http://h/x").setOutputFile("../escape"))).build(), CONTEXT));
+    assertTrue(output.getMessage().contains("output_file must not contain '..'"), output.getMessage());
+    InvalidTaskException checksum = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forSparkTask(sparkTask(
+        Map.of("spark.executor.uri", "http://h/spark-3.tgz#sha256=abc")), CONTEXT));
+    assertTrue(checksum.getMessage().startsWith("TaskInfo.data.conf.spark.executor.uri: "), checksum.getMessage());
+  }
+}
