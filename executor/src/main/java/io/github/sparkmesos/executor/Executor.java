@@ -16,11 +16,13 @@ import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
 import io.github.sparkmesos.secrets.ChildEnvironment;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -51,6 +53,8 @@ public final class Executor {
   private final StatusUpdates updates;
   private final TaskTable tasks = new TaskTable();
 
+  /** Every pipeline started, for the exit hook, which runs on a thread of its own. */
+  private final List<TaskPipeline> started = new CopyOnWriteArrayList<>();
   private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
   private final ExecutorService pipelines = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "task");
@@ -223,6 +227,7 @@ public final class Executor {
     if (shuttingDown || broken) {
       pipeline.kill(Duration.ZERO);
     }
+    started.add(pipeline);
     pipelines.submit(pipeline);
   }
 
@@ -358,10 +363,6 @@ public final class Executor {
 
   /** Last resort at exit: nothing of a task outlives the executor. */
   private void killAllNow() {
-    for (TaskTable.Entry t : tasks.all()) {
-      if (t.pipeline != null) {
-        t.pipeline.killNow();
-      }
-    }
+    started.forEach(TaskPipeline::killNow);
   }
 }
