@@ -14,31 +14,31 @@ final class ProgressThrottle {
   static final Duration UPDATE_EVERY = Duration.ofSeconds(30);
 
   private final LongSupplier nanoTime;
-  private long lastNote;
-  private long lastUpdate;
+  private final long[] lastNote = new long[1];
+  private final long[] lastUpdate = new long[1];
 
   /** Counts from now: the stage's first TASK_STARTING has just been sent. */
   ProgressThrottle(LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
-    this.lastNote = nanoTime.getAsLong();
-    this.lastUpdate = lastNote;
+    lastNote[0] = nanoTime.getAsLong();
+    lastUpdate[0] = lastNote[0];
   }
 
   boolean noteDue() {
-    long now = nanoTime.getAsLong();
-    if (now - lastNote < NOTE_EVERY.toNanos()) {
-      return false;
-    }
-    lastNote = now;
-    return true;
+    return due(lastNote, NOTE_EVERY);
   }
 
   boolean updateDue() {
+    return due(lastUpdate, UPDATE_EVERY);
+  }
+
+  /** Whether {@code every} has passed since {@code last}, which then becomes now. */
+  private boolean due(long[] last, Duration every) {
     long now = nanoTime.getAsLong();
-    if (now - lastUpdate < UPDATE_EVERY.toNanos()) {
+    if (now - last[0] < every.toNanos()) {
       return false;
     }
-    lastUpdate = now;
+    last[0] = now;
     return true;
   }
 }
