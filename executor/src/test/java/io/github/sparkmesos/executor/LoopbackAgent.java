@@ -65,8 +65,9 @@ final class LoopbackAgent implements AutoCloseable {
     });
     api.start();
     AgentEnvironment env = new AgentEnvironment(FRAMEWORK, EXECUTOR, "http://" + api.endpoint() + "/api/v1/executor",
-        checkpoint, Duration.ofSeconds(5), Duration.ofMinutes(15), Duration.ofSeconds(2), Optional.empty(), sandbox);
-    AgentConnection connection = new AgentConnection(env.agentUrl(), WireFormat.PROTOBUF, Optional.empty());
+        checkpoint, Duration.ofSeconds(5), Duration.ofMinutes(15), Duration.ofSeconds(2), Optional.empty(), sandbox,
+        Optional.empty(), Optional.empty());
+    AgentConnection connection = new AgentConnection(env, WireFormat.PROTOBUF);
     executor = new Executor(env, connection, Map.of("PATH", "/usr/bin:/bin"), new Fetcher(), timers);
     Thread loop = new Thread(() -> exit.complete(executor.run()), "in-process-executor");
     loop.setDaemon(true);

@@ -96,7 +96,7 @@ public final class Main {
       }
     }
     AgentEnvironment agentEnv = AgentEnvironment.from(env);
-    AgentConnection agent = new AgentConnection(agentEnv.agentUrl(), format, agentEnv.authenticationToken());
+    AgentConnection agent = new AgentConnection(agentEnv, format);
     return new Executor(agentEnv, agent, env, new Fetcher(fetcherOptions(env), Main::runCommand)).run();
   }
 

@@ -2,8 +2,13 @@ package io.github.sparkmesos.executor.harness;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.github.sparkmesos.executor.mesos.RecordIo;
 import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.executor.util.Log;
@@ -13,9 +18,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.executor.Protos.Call;
@@ -43,11 +54,16 @@ public final class AgentApi {
     default void rejected(int status, String reason) {}
   }
 
+  private static final Set<String> SOCKET_PATHS = Set.of("/slave(1)/api/v1/executor", "/slave(1)/api/v1");
+
   private final String frameworkId;
   private final String executorId;
   private final Optional<String> token;
   private final Handler handler;
   private final HttpServer server;
+  private final Optional<SSLContext> tls;
+  private final boolean needClientAuth;
+  private final List<HttpContext> contexts = new ArrayList<>();
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "agent-api");
     t.setDaemon(true);
@@ -71,14 +87,73 @@ public final class AgentApi {
   }
 
   public AgentApi(String frameworkId, String executorId, Optional<String> token, Handler handler) throws IOException {
+    this(frameworkId, executorId, token, handler, Optional.empty(), false);
+  }
+
+  /** With {@code tls}, an HTTPS agent that asks for (and with {@code needClientAuth} requires) a client certificate. */
+  AgentApi(String frameworkId, String executorId, Optional<String> token, Handler handler, Optional<SSLContext> tls,
+      boolean needClientAuth) throws IOException {
     this.frameworkId = frameworkId;
     this.executorId = executorId;
     this.token = token;
     this.handler = handler;
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.createContext("/api/v1/executor", this::handle);
-    server.createContext("/slave(1)/api/v1/executor", this::handle);
+    this.tls = tls;
+    this.needClientAuth = needClientAuth;
+    this.server = newServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    List.of("/api/v1/executor", "/slave(1)/api/v1/executor").forEach(p -> contexts.add(server.createContext(p,
+        this::handle)));
+    contexts.add(server.createContext("/", e -> reply(e, 404, "")));
     server.setExecutor(threads);
+  }
+
+  private HttpServer newServer(InetSocketAddress address) throws IOException {
+    if (tls.isEmpty()) {
+      return HttpServer.create(address, 64);
+    }
+    HttpsServer https = HttpsServer.create(address, 64);
+    https.setHttpsConfigurator(new HttpsConfigurator(tls.get()) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters p = getSSLContext().getDefaultSSLParameters();
+        p.setNeedClientAuth(needClientAuth);
+        params.setSSLParameters(p);
+      }
+    });
+    return https;
+  }
+
+  /** "http" or "https". */
+  String scheme() {
+    return tls.isPresent() ? "https" : "http";
+  }
+
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /**
+   * Requests whose peer {@code relayed} accepts came through the agent's Unix socket: as the agent
+   * there (slave.cpp), only /slave(1)/api/v1/executor and /slave(1)/api/v1 are served, others get 403.
+   */
+  void restrictSocketPaths(Predicate<InetSocketAddress> relayed) {
+    Filter filter = new Filter() {
+      @Override
+      public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (relayed.test(exchange.getRemoteAddress()) && !SOCKET_PATHS.contains(path)) {
+          exchange.getRequestBody().readAllBytes();
+          reply(exchange, 403, "");
+          return;
+        }
+        chain.doFilter(exchange);
+      }
+
+      @Override
+      public String description() {
+        return "the agent's executor socket paths";
+      }
+    };
+    contexts.forEach(c -> c.getFilters().add(filter));
   }
 
   public void start() {

@@ -118,6 +118,7 @@ public final class Harness {
   private boolean restartScheduled;
   private int subscriptions;
   private AgentApi api;
+  private UnixSocketRelay relay;
   private ChildProcess executor;
 
   private Harness(HarnessOptions options, PrintStream out, List<TaskInfo> tasks, boolean group) {
@@ -199,6 +200,7 @@ public final class Harness {
     }).toAbsolutePath();
     Files.createDirectories(sandbox);
     Optional<String> token = options.authenticate() ? Optional.of("harness-" + UUID.randomUUID()) : Optional.empty();
+    Optional<HarnessTls> tls = options.tls().map(dir -> HarnessTls.load(dir, options.tlsClientAuth()));
     api = new AgentApi(FRAMEWORK_ID, executorId, token, new AgentApi.Handler() {
       @Override
       public void subscribed(Call.Subscribe subscribe, WireFormat format) {
@@ -221,10 +223,15 @@ public final class Harness {
           violation("the agent API answered " + status + ": " + reason);
         }
       }
-    });
+    }, tls.map(HarnessTls::context), options.tlsClientAuth());
     api.start();
-    Log.info("agent API on http://" + api.endpoint() + "/api/v1/executor; sandbox " + sandbox);
-    Map<String, String> env = executorEnvironment(sandbox, token);
+    Log.info("agent API on " + api.scheme() + "://" + api.endpoint() + "/api/v1/executor; sandbox " + sandbox);
+    if (options.domainSocket()) {
+      relay = UnixSocketRelay.start(socketPath(sandbox), api.address());
+      api.restrictSocketPaths(relay::relayed);
+      Log.info("agent API also on the Unix socket " + relay.path());
+    }
+    Map<String, String> env = executorEnvironment(sandbox, token, tls);
     List<String> argv = options.executorCommand().isEmpty() ? defaultExecutorCommand() : options.executorCommand();
     synchronized (this) {
       executor = ProcessLauncher.spawn(new ProcessSpec(argv, env, sandbox, sandbox.resolve("stdout"),
@@ -262,6 +269,13 @@ public final class Harness {
     afterExecutorExit(exit);
     timers.shutdownNow();
     api.stop();
+    if (relay != null) {
+      try {
+        relay.close();
+      } catch (IOException e) {
+        Log.warn("closing the agent socket: " + e.getMessage());
+      }
+    }
     synchronized (this) {
       int code = problems.isEmpty() && violations.isEmpty() ? 0 : 1;
       for (String p : problems) {
@@ -297,7 +311,20 @@ public final class Harness {
     RunProcesses.kill(left);
   }
 
-  private Map<String, String> executorEnvironment(Path sandbox, Optional<String> token) {
+  /**
+   * Where the agent's socket goes: next to the sandbox, or in a new temporary directory when that
+   * path would not fit a socket address (108 bytes with the NUL).
+   */
+  private Path socketPath(Path sandbox) throws IOException {
+    String name = "agent-" + runId.substring(0, 8) + ".sock";
+    Path path = sandbox.getParent().resolve(name);
+    if (path.toString().getBytes(StandardCharsets.UTF_8).length < 108) {
+      return path;
+    }
+    return Files.createTempDirectory("sme-agent-").resolve(name);
+  }
+
+  private Map<String, String> executorEnvironment(Path sandbox, Optional<String> token, Optional<HarnessTls> tls) {
     Map<String, String> env = new LinkedHashMap<>();
     // --executor_environment_variables of a typical agent: what a JVM and a shell need
     for (String name : List.of("JAVA_HOME", "LANG", "TZ")) {
@@ -320,6 +347,10 @@ public final class Harness {
       env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
     }
     token.ifPresent(t -> env.put("MESOS_EXECUTOR_AUTHENTICATION_TOKEN", t));
+    if (relay != null) {
+      env.put("MESOS_DOMAIN_SOCKET", relay.path().toString());
+    }
+    tls.ifPresent(t -> env.putAll(t.executorEnvironment()));
     env.put(Main.CONTENT_TYPE_VARIABLE, options.contentType().name().toLowerCase(java.util.Locale.ROOT));
     env.put(RUN_MARKER, runId);
     env.putAll(options.executorEnvironment());

@@ -26,7 +26,10 @@ public record HarnessOptions(
     boolean taskKillingState,
     Duration shutdownGracePeriod,
     Map<String, String> executorEnvironment,
-    List<String> executorCommand) {
+    List<String> executorCommand,
+    Optional<Path> tls,
+    boolean tlsClientAuth,
+    boolean domainSocket) {
 
   public static final String USAGE = """
       usage: spark-mesos-executor harness TASK.json [options]
@@ -48,6 +51,12 @@ public record HarnessOptions(
         --env NAME=VALUE            add to the executor's environment (repeatable; JAVA_HOME and
                                     PATH are passed on as --executor_environment_variables would)
         --executor-command CMD      run CMD (through sh -c) instead of this program's executor mode
+        --tls DIR                   serve HTTPS with DIR/server.pem and DIR/server.key (PEM), and give the
+                                    executor LIBPROCESS_SSL_* with the CA DIR/ca.pem and, if present,
+                                    the client certificate DIR/client.pem and key DIR/client.key
+        --tls-client-auth           require a client certificate signed by DIR/ca.pem
+        --domain-socket             also serve the API on a Unix socket (MESOS_DOMAIN_SOCKET), as an
+                                    agent with --http_executor_domain_sockets
       DURATION is a Mesos duration: 500ms, 5secs, 2mins.
       Each status update is printed on stdout as one JSON line.""";
 
@@ -67,6 +76,9 @@ public record HarnessOptions(
     Duration shutdownGrace = Duration.ofSeconds(5);
     Map<String, String> env = new LinkedHashMap<>();
     List<String> command = new ArrayList<>();
+    Optional<Path> tls = Optional.empty();
+    boolean tlsClientAuth = false;
+    boolean domainSocket = false;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
@@ -93,6 +105,9 @@ public record HarnessOptions(
         case "--fetch-cache" -> env.put("SPARK_MESOS_EXECUTOR_FETCH_CACHE",
             Path.of(value(args, ++i, a)).toAbsolutePath().toString());
         case "--executor-command" -> command = List.of("/bin/sh", "-c", value(args, ++i, a));
+        case "--tls" -> tls = Optional.of(Path.of(value(args, ++i, a)).toAbsolutePath());
+        case "--tls-client-auth" -> tlsClientAuth = true;
+        case "--domain-socket" -> domainSocket = true;
         default -> {
           if (a.startsWith("--")) {
             throw new IllegalArgumentException("unknown option " + a);
@@ -107,8 +122,16 @@ public record HarnessOptions(
     if (taskFile == null) {
       throw new IllegalArgumentException("TASK.json is required");
     }
+    if (tlsClientAuth && tls.isEmpty()) {
+      throw new IllegalArgumentException("--tls-client-auth needs --tls DIR");
+    }
+    if (domainSocket && tls.isPresent()) {
+      throw new IllegalArgumentException("--domain-socket and --tls exclude each other: an agent serves plain HTTP"
+          + " on its socket, and the harness relays the socket to its one API server");
+    }
     return new HarnessOptions(taskFile, sandbox, killAfter, killGrace, shutdownAfter, restartAfter, restartDuration,
-        checkpoint, timeout, format, authenticate, killingState, shutdownGrace, env, command);
+        checkpoint, timeout, format, authenticate, killingState, shutdownGrace, env, command, tls, tlsClientAuth,
+        domainSocket);
   }
 
   private static String value(List<String> args, int i, String option) {

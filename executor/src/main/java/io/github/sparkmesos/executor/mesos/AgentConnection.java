@@ -6,7 +6,11 @@ import io.github.sparkmesos.executor.util.Log;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -20,7 +24,8 @@ import org.apache.mesos.v1.executor.Protos;
 /**
  * The executor's two HTTP connections to {@code /api/v1/executor}: one carries only the SUBSCRIBE
  * request and its endless RecordIO stream of events, the other every other call (each answered 202
- * Accepted). Separate clients with separate pools keep them on separate TCP connections.
+ * Accepted). Separate clients with separate pools keep them on separate connections: TCP, TLS
+ * ({@link AgentTls}) or the agent's Unix socket ({@code MESOS_DOMAIN_SOCKET}).
  */
 public final class AgentConnection {
 
@@ -30,15 +35,32 @@ public final class AgentConnection {
   private final OkHttpClient streamClient;
   private final OkHttpClient callClient;
 
-  public AgentConnection(String url, WireFormat format, Optional<String> token) {
-    this.url = url;
+  public AgentConnection(AgentEnvironment agent, WireFormat format) {
     this.format = format;
-    this.token = token;
-    OkHttpClient base = new OkHttpClient.Builder()
+    this.token = agent.authenticationToken();
+    OkHttpClient.Builder builder = new OkHttpClient.Builder()
         .connectTimeout(Duration.ofSeconds(5))
         .retryOnConnectionFailure(false)
-        .followRedirects(false)
-        .build();
+        .followRedirects(false);
+    if (agent.domainSocket().isPresent()) {
+      Path socket = agent.domainSocket().get();
+      String path = agent.agentUrl().substring(agent.agentUrl().indexOf('/', "http+unix://".length()));
+      // the host name only fills the Host header: every connection goes to the socket
+      this.url = "http://localhost" + path;
+      builder.socketFactory(new UnixSocketFactory(socket)).proxy(Proxy.NO_PROXY)
+          .dns(host -> List.of(InetAddress.getLoopbackAddress()));
+      Log.info("agent API over the Unix socket " + socket + " (MESOS_DOMAIN_SOCKET), path " + path);
+    } else {
+      this.url = agent.agentUrl();
+      agent.tls().ifPresent(tls -> {
+        tls.configure(builder);
+        Log.info("agent API over TLS: " + tls.describe());
+        if (!tls.verifiesServer()) {
+          Log.warn("LIBPROCESS_SSL_VERIFY_SERVER_CERT is off: any agent certificate is accepted, as libprocess does");
+        }
+      });
+    }
+    OkHttpClient base = builder.build();
     // the agent's heartbeat comes every 30 minutes: no read timeout on the stream
     this.streamClient = base.newBuilder().connectionPool(new ConnectionPool())
         .readTimeout(Duration.ZERO).callTimeout(Duration.ZERO).build();

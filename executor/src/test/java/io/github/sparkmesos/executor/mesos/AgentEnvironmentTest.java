@@ -146,4 +146,41 @@ class AgentEnvironmentTest {
     env.put("MESOS_SANDBOX", "/mnt/mesos/sandbox");
     assertEquals(Path.of("/mnt/mesos/sandbox"), AgentEnvironment.from(env).sandbox());
   }
+
+  @Test
+  void aDomainSocketGivesLibprocessHttpUnixUrlEvenWithTls() {
+    Map<String, String> env = minimal();
+    env.remove("MESOS_AGENT_ENDPOINT");
+    env.put("MESOS_DOMAIN_SOCKET", "/var/run/mesos/agent.sock");
+    env.put("LIBPROCESS_SSL_ENABLED", "1");
+    AgentEnvironment a = AgentEnvironment.from(env);
+    assertEquals("http+unix://%2Fvar%2Frun%2Fmesos%2Fagent.sock/slave(1)/api/v1/executor", a.agentUrl());
+    assertEquals(Optional.of(Path.of("/var/run/mesos/agent.sock")), a.domainSocket());
+    env.put("MESOS_SLAVE_PID", "slave(2)@10.0.0.5:5051");
+    assertEquals("http+unix://%2Fvar%2Frun%2Fmesos%2Fagent.sock/slave(2)/api/v1/executor",
+        AgentEnvironment.from(env).agentUrl());
+  }
+
+  @Test
+  void aSocketPathTooLongForAnAddressIsMadeRelativeToTheWorkingDirectory() {
+    Path cwd = Path.of("").toAbsolutePath();
+    String name = "s".repeat(Math.max(1, 108 - cwd.toString().length()));
+    Map<String, String> env = minimal();
+    env.put("MESOS_DOMAIN_SOCKET", cwd.resolve(name).toString());
+    assertEquals(Optional.of(Path.of("./" + name)), AgentEnvironment.from(env).domainSocket());
+    env.put("MESOS_DOMAIN_SOCKET", "/" + "s".repeat(200));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentEnvironment.from(env));
+    assertTrue(e.getMessage().startsWith("MESOS_DOMAIN_SOCKET: "), e.getMessage());
+  }
+
+  @Test
+  void tlsSettingsAreReadWithTheEnvironment() {
+    Map<String, String> env = minimal();
+    assertEquals(Optional.empty(), AgentEnvironment.from(env).tls());
+    env.put("LIBPROCESS_SSL_ENABLED", "1");
+    assertTrue(AgentEnvironment.from(env).tls().isPresent());
+    env.put("LIBPROCESS_SSL_ENABLED", "yes");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentEnvironment.from(env));
+    assertTrue(e.getMessage().startsWith("LIBPROCESS_SSL_ENABLED: "), e.getMessage());
+  }
 }
