@@ -171,10 +171,6 @@ final class AgentApi {
     Log.info("agent " + next.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
   }
 
-  Phase phase() {
-    return phase;
-  }
-
   synchronized void executorState(ExecutorState state) {
     executor = state;
   }
@@ -213,7 +209,7 @@ final class AgentApi {
     out.flush();
   }
 
-  static byte[] encode(WireFormat format, Message message) {
+  private static byte[] encode(WireFormat format, Message message) {
     return format == WireFormat.JSON ? StoutJson.print(message).getBytes(StandardCharsets.UTF_8)
         : message.toByteArray();
   }
