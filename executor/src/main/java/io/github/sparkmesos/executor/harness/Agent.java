@@ -6,6 +6,7 @@ import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ExitStatus;
 import io.github.sparkmesos.os.ProcessTable;
+import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -318,7 +319,7 @@ final class Agent implements AgentApi.Handler {
     UUID uuid = UUID.randomUUID();
     return TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(state).setReason(reason)
         .setSource(source).setMessage(message).setTimestamp(System.currentTimeMillis() / 1000.0)
-        .setUuid(ByteString.copyFrom(java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+        .setUuid(ByteString.copyFrom(ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
             .putLong(uuid.getLeastSignificantBits()).array()))
         .build();
   }
