@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.protobuf.ByteString;
+import io.github.sparkmesos.executor.harness.AgentApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class ExecutorInProcessTest {
       agent.awaitSubscribe();
       agent.launch(documentTask("r", "exec sleep 1000", Map.of()));
       agent.await("r", TaskState.TASK_RUNNING);
-      agent.api.restarting(); // the stream closes; every call gets 503 from now on
+      agent.restart(); // the stream closes; every call gets 503 from now on
 
       ManualTimers.Pending recovery = agent.timers.await(p -> p.delay().equals(Duration.ofMinutes(15)));
       // every re-subscribe waits a random backoff within MESOS_SUBSCRIPTION_BACKOFF_MAX
@@ -89,12 +90,10 @@ class ExecutorInProcessTest {
 
       // the agent restarts before the fail-safe fires, and the executor re-subscribes
       agent.timers.advance(Duration.ofSeconds(50));
-      agent.api.restarting();
-      agent.timers.await(p -> p.delay().compareTo(Duration.ofSeconds(2)) <= 0 && p.due().isAfter(agent.timers.now()
-          .minusSeconds(1)));
-      agent.api.recovered();
-      agent.timers.advance(Duration.ofSeconds(2));
-      var resubscribe = agent.awaitSubscribe();
+      agent.restart();
+      agent.timers.await(p -> p.delay().compareTo(Duration.ofSeconds(2)) <= 0);
+      agent.api.phase(AgentApi.Phase.RUNNING);
+      var resubscribe = agent.resubscribe(Duration.ofSeconds(2));
       assertEquals(3, resubscribe.getUnacknowledgedUpdatesCount(), "STARTING, RUNNING and FINISHED replayed");
       // 60 s from the re-subscription, not from the first terminal update
       agent.timers.await(p -> p.delay().equals(StatusUpdates.TERMINAL_ACK_TIMEOUT)

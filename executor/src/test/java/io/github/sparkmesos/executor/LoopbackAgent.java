@@ -74,6 +74,12 @@ final class LoopbackAgent implements AutoCloseable {
     loop.start();
   }
 
+  /** The agent goes down and comes back recovering its containers: every call gets 503. */
+  void restart() {
+    api.phase(AgentApi.Phase.DOWN);
+    api.phase(AgentApi.Phase.RECOVERING_CONTAINERS);
+  }
+
   /** Stops acknowledging updates, as an agent of a terminating framework. */
   void withholdAcknowledgements() {
     acknowledge = false;
@@ -91,6 +97,7 @@ final class LoopbackAgent implements AutoCloseable {
         .setAgentInfo(AgentInfo.newBuilder().setHostname("localhost")
             .setId(AgentID.newBuilder().setValue("in-process-agent")))).build());
     subscribes.add(subscribe);
+    timers.poke();
     subscribe.getUnacknowledgedUpdatesList().forEach(u -> onUpdate(u.getStatus()));
   }
 
@@ -132,7 +139,24 @@ final class LoopbackAgent implements AutoCloseable {
         .map(s -> s.getTaskId().getValue() + ":" + s.getState()).toList());
   }
 
-  /** Waits (at most two minutes) for the subscription count to reach {@code n}. */
+  /**
+   * Lets the executor re-subscribe: moves the clock past each backoff it schedules until a SUBSCRIBE
+   * arrives (an attempt may fail on the way, and then schedules another backoff).
+   */
+  Call.Subscribe resubscribe(Duration backoffMax) throws InterruptedException {
+    for (int attempt = 0; attempt < 30; attempt++) {
+      timers.awaitCondition(() -> !subscribes.isEmpty() || timers.pending(p -> p.delay().compareTo(backoffMax) <= 0));
+      Call.Subscribe s = subscribes.poll();
+      if (s != null) {
+        return s;
+      }
+      timers.advance(backoffMax);
+      timers.awaitCondition(() -> !subscribes.isEmpty() || timers.pending(p -> p.delay().compareTo(backoffMax) <= 0));
+    }
+    throw new AssertionError("the executor never re-subscribed");
+  }
+
+  /** Waits (at most two minutes) for the next SUBSCRIBE. */
   Call.Subscribe awaitSubscribe() throws InterruptedException {
     Call.Subscribe s = subscribes.poll(2, TimeUnit.MINUTES);
     if (s == null) {

@@ -81,6 +81,28 @@ final class ManualTimers implements Timers {
     }
   }
 
+  /** Whether a timer matching {@code which} is pending now. */
+  synchronized boolean pending(Predicate<Pending> which) {
+    return pending.stream().anyMatch(which);
+  }
+
+  /** Wakes {@link #awaitCondition} waiters: something they watch has changed. */
+  synchronized void poke() {
+    notifyAll();
+  }
+
+  /** Waits (at most a minute) until {@code condition} holds, re-checked at every timer change or poke. */
+  synchronized void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (!condition.getAsBoolean()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("the condition never held; pending: " + pending);
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
   /** Every delay ever scheduled, in order. */
   synchronized List<Duration> scheduledDelays() {
     return List.copyOf(scheduledDelays);

@@ -1,9 +1,9 @@
 package io.github.sparkmesos.executor.demo;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import io.github.sparkmesos.executor.harness.Harness;
 import io.github.sparkmesos.executor.harness.HarnessOptions;
+import io.github.sparkmesos.executor.harness.TaskFile;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ExitStatus;
 import java.io.IOException;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,14 +94,6 @@ public final class Demo {
   }
 
   public static String taskInfoJson(String taskId, byte[] data) {
-    Map<String, Object> task = new LinkedHashMap<>();
-    task.put("name", "spark-mesos-executor-pi " + taskId);
-    task.put("task_id", Map.of("value", taskId));
-    task.put("agent_id", Map.of("value", Harness.AGENT_ID));
-    task.put("resources", List.of(
-        Map.of("name", "cpus", "type", "SCALAR", "scalar", Map.of("value", 1)),
-        Map.of("name", "mem", "type", "SCALAR", "scalar", Map.of("value", 896))));
-    task.put("data", Base64.getEncoder().encodeToString(data));
-    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(task) + "\n";
+    return TaskFile.taskInfoJson(taskId, data);
   }
 }

@@ -1,9 +1,9 @@
 package io.github.sparkmesos.executor.harness;
 
+import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.HttpContext;
+import com.google.protobuf.Message;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -14,14 +14,15 @@ import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.executor.util.Log;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -34,12 +35,19 @@ import org.apache.mesos.v1.executor.Protos.Event;
 
 /**
  * The agent's {@code /api/v1/executor} endpoint on loopback, with the agent's own checks and status
- * codes (src/slave/http.cpp, src/common/validation.cpp): 503 while restarting, 405 for other methods,
- * 400 without Content-Type or with a bad body or call, 415 for another media type, 401 without the
- * token, 406 for an unacceptable Accept, 403 before SUBSCRIBE, 202 for calls, and a 200 RecordIO
- * stream for SUBSCRIBE (a new SUBSCRIBE closes the previous stream).
+ * codes in its order (src/slave/http.cpp {@code Http::executor}, src/common/validation.cpp): 404
+ * before the routes exist, 401 without the token, 503 until the containers are recovered, 405 for
+ * other methods, 400 without Content-Type or with a bad body or call, 415 for another media type,
+ * 406 for an unacceptable Accept, 503 for calls but SUBSCRIBE and HEARTBEAT while recovering, 400 for
+ * unknown ids, 403 before SUBSCRIBE, 202 for calls, and a 200 RecordIO stream for SUBSCRIBE (a new
+ * SUBSCRIBE closes the previous stream; one for an executor being shut down gets SHUTDOWN and ends).
  */
 public final class AgentApi {
+
+  static final String PATH = "/api/v1/executor";
+  static final String LIBPROCESS_PATH = "/slave(1)/api/v1/executor";
+  /** What the agent serves on its Unix socket (slave.cpp); other paths get 403 there. */
+  private static final Set<String> SOCKET_PATHS = Set.of(LIBPROCESS_PATH, "/slave(1)/api/v1");
 
   /** What the harness does with accepted calls. */
   public interface Handler {
@@ -50,29 +58,50 @@ public final class AgentApi {
 
     void message(byte[] data);
 
-    /** A request was refused with a 4xx status: a real agent would refuse it too. */
+    /** A SUBSCRIBE of an executor being shut down was answered with SHUTDOWN and a closed stream. */
+    default void shutdownOnSubscribe() {}
+
+    /** A call a conforming executor never makes was refused with this 4xx status. */
     default void rejected(int status, String reason) {}
   }
 
-  private static final Set<String> SOCKET_PATHS = Set.of("/slave(1)/api/v1/executor", "/slave(1)/api/v1");
+  /** Where the agent is; a restart walks them in this order, back to RUNNING. */
+  public enum Phase {
+    /** The process is gone: connections are refused. */
+    DOWN,
+    /** libprocess is up but the agent's routes are not installed yet: 404. */
+    STARTING,
+    /** The containerizer is recovering ({@code recoveryInfo.reconnect} false): 503 to everything. */
+    RECOVERING_CONTAINERS,
+    /** Waiting for executors to re-subscribe: SUBSCRIBE and HEARTBEAT pass, other calls get 503. */
+    RECOVERING,
+    RUNNING
+  }
+
+  /** The agent's view of the executor ({@code Executor::State}), or UNKNOWN once it forgot it. */
+  enum ExecutorState { REGISTERING, RUNNING, TERMINATING, UNKNOWN }
 
   private final String frameworkId;
   private final String executorId;
   private final Optional<String> token;
   private final Handler handler;
-  private final HttpServer server;
+  private final InetSocketAddress address;
   private final Optional<SSLContext> tls;
   private final boolean needClientAuth;
-  private final List<HttpContext> contexts = new ArrayList<>();
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "agent-api");
     t.setDaemon(true);
     return t;
   });
 
-  private volatile boolean restarting;
-  private boolean everSubscribed;
+  private volatile Phase phase = Phase.RUNNING;
+  /** Whether a peer address is the relay of the agent's Unix socket. */
+  private volatile Predicate<InetSocketAddress> relayed = peer -> false;
+  // guarded by this
+  private HttpServer server;
+  private ExecutorState executor = ExecutorState.REGISTERING;
   private Stream stream;
+  private final Map<String, Integer> answers = new TreeMap<>();
 
   /** The open SUBSCRIBE response. */
   private static final class Stream {
@@ -100,26 +129,29 @@ public final class AgentApi {
     this.tls = tls;
     this.needClientAuth = needClientAuth;
     this.server = newServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    List.of("/api/v1/executor", "/slave(1)/api/v1/executor").forEach(p -> contexts.add(server.createContext(p,
-        this::handle)));
-    contexts.add(server.createContext("/", e -> reply(e, 404, "")));
-    server.setExecutor(threads);
+    this.address = server.getAddress();
   }
 
-  private HttpServer newServer(InetSocketAddress address) throws IOException {
+  /** The one place the server is made: HTTPS when the agent has TLS. */
+  private HttpServer newServer(InetSocketAddress at) throws IOException {
+    HttpServer s;
     if (tls.isEmpty()) {
-      return HttpServer.create(address, 64);
+      s = HttpServer.create(at, 64);
+    } else {
+      HttpsServer https = HttpsServer.create(at, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls.get()) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters p = getSSLContext().getDefaultSSLParameters();
+          p.setNeedClientAuth(needClientAuth);
+          params.setSSLParameters(p);
+        }
+      });
+      s = https;
     }
-    HttpsServer https = HttpsServer.create(address, 64);
-    https.setHttpsConfigurator(new HttpsConfigurator(tls.get()) {
-      @Override
-      public void configure(HttpsParameters params) {
-        SSLParameters p = getSSLContext().getDefaultSSLParameters();
-        p.setNeedClientAuth(needClientAuth);
-        params.setSSLParameters(p);
-      }
-    });
-    return https;
+    s.createContext("/", this::handle);
+    s.setExecutor(threads);
+    return s;
   }
 
   /** "http" or "https". */
@@ -128,61 +160,84 @@ public final class AgentApi {
   }
 
   InetSocketAddress address() {
-    return server.getAddress();
+    return address;
   }
 
   /**
-   * Requests whose peer {@code relayed} accepts came through the agent's Unix socket: as the agent
+   * Requests whose peer {@code relayedPeer} accepts came through the agent's Unix socket: as the agent
    * there (slave.cpp), only /slave(1)/api/v1/executor and /slave(1)/api/v1 are served, others get 403.
    */
-  void restrictSocketPaths(Predicate<InetSocketAddress> relayed) {
-    Filter filter = new Filter() {
-      @Override
-      public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        if (relayed.test(exchange.getRemoteAddress()) && !SOCKET_PATHS.contains(path)) {
-          exchange.getRequestBody().readAllBytes();
-          reply(exchange, 403, "");
-          return;
-        }
-        chain.doFilter(exchange);
-      }
-
-      @Override
-      public String description() {
-        return "the agent's executor socket paths";
-      }
-    };
-    contexts.forEach(c -> c.getFilters().add(filter));
+  void restrictSocketPaths(Predicate<InetSocketAddress> relayedPeer) {
+    relayed = relayedPeer;
   }
 
-  public void start() {
+  public synchronized void start() {
     server.start();
   }
 
-  /** ip:port, as MESOS_AGENT_ENDPOINT. */
+  /** ip:port, as MESOS_AGENT_ENDPOINT; the same across restarts. */
   public String endpoint() {
-    return server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+    return address.getAddress().getHostAddress() + ":" + address.getPort();
   }
 
   public void stop() {
-    closeStream();
-    server.stop(0);
+    HttpServer s;
+    synchronized (this) {
+      closeStream();
+      s = server;
+      server = null;
+    }
+    if (s != null) {
+      s.stop(0);
+    }
     threads.shutdownNow();
   }
 
-  /** An agent restart: the stream is closed and every request gets 503 until {@link #recovered()}. */
-  public void restarting() {
-    restarting = true;
-    closeStream();
+  /**
+   * Moves to {@code next}. Going DOWN closes the stream and the listening socket and unsubscribes the
+   * executor; leaving DOWN listens again on the same port.
+   */
+  public void phase(Phase next) {
+    HttpServer stopped = null;
+    synchronized (this) {
+      if (next == Phase.DOWN) {
+        closeStream();
+        stopped = server;
+        server = null;
+        if (executor == ExecutorState.RUNNING) {
+          executor = ExecutorState.REGISTERING;
+        }
+      } else if (server == null) {
+        try {
+          server = newServer(address);
+        } catch (IOException e) {
+          throw new UncheckedIOException("the agent API could not listen on " + endpoint() + " again", e);
+        }
+        server.start();
+      }
+      phase = next;
+    }
+    if (stopped != null) {
+      stopped.stop(0);
+    }
+    Log.info("agent " + next.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
   }
 
-  public void recovered() {
-    restarting = false;
+  synchronized void executorState(ExecutorState state) {
+    executor = state;
+  }
+
+  synchronized ExecutorState executorState() {
+    return executor;
   }
 
   synchronized boolean connected() {
     return stream != null && stream.open;
+  }
+
+  /** How often each answer was given, by call type and status ("SUBSCRIBE 200", "request 404", ...). */
+  synchronized Map<String, Integer> answers() {
+    return Map.copyOf(answers);
   }
 
   /** Writes one event on the stream; false when no stream is open (the event is lost, as with an agent). */
@@ -191,14 +246,24 @@ public final class AgentApi {
       return false;
     }
     try {
-      OutputStream out = stream.exchange.getResponseBody();
-      out.write(RecordIo.frame(stream.format.encode(event)));
-      out.flush();
+      write(stream.exchange, stream.format, event);
       return true;
     } catch (IOException e) {
       stream.open = false;
       return false;
     }
+  }
+
+  /** One RecordIO record in one write, flushed: one HTTP chunk (up to the server's 4 KiB chunk size). */
+  private static void write(HttpExchange exchange, WireFormat format, Event event) throws IOException {
+    OutputStream out = exchange.getResponseBody();
+    out.write(RecordIo.frame(encode(format, event)));
+    out.flush();
+  }
+
+  private static byte[] encode(WireFormat format, Message message) {
+    return format == WireFormat.JSON ? StoutJson.print(message).getBytes(StandardCharsets.UTF_8)
+        : message.toByteArray();
   }
 
   /** Writes one raw RecordIO record on the stream (a test's malformed event); false when none is open. */
@@ -235,100 +300,134 @@ public final class AgentApi {
 
   private void respond(HttpExchange exchange) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
+    String path = exchange.getRequestURI().getPath();
+    if (phase == Phase.STARTING) {
+      reply(exchange, 404, "");
+      return;
+    }
+    if (relayed.test(exchange.getRemoteAddress()) && !SOCKET_PATHS.contains(path)) {
+      refuse(exchange, 403, "");
+      return;
+    }
+    if (!path.equals(PATH) && !path.equals(LIBPROCESS_PATH)) {
+      refuse(exchange, 404, "");
+      return;
+    }
     // libprocess authenticates before the endpoint runs
     if (token.isPresent()) {
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
       if (auth == null || !auth.equals("Bearer " + token.get())) {
-        reply(exchange, 401, auth == null ? "Missing 'Authorization' header" : "Invalid token");
+        refuse(exchange, 401, auth == null ? "Missing 'Authorization' header" : "Invalid token");
         return;
       }
     }
-    if (restarting) {
+    if (phase == Phase.RECOVERING_CONTAINERS) {
       reply(exchange, 503, "Agent has not finished recovery");
       return;
     }
     if (!exchange.getRequestMethod().equals("POST")) {
       exchange.getResponseHeaders().add("Allow", "POST");
+      Log.info("agent API: " + exchange.getRequestMethod() + " " + path + " answered 405");
       reply(exchange, 405, "Expecting one of { 'POST' }, but received '" + exchange.getRequestMethod() + "'");
       return;
     }
-    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    if (contentType == null) {
-      reply(exchange, 400, "Expecting 'Content-Type' to be present");
+    Call call = parse(exchange, body);
+    if (call == null) {
       return;
     }
-    WireFormat format = WireFormat.ofMediaType(contentType);
-    if (format == null) {
-      reply(exchange, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-      return;
-    }
-    Call call;
-    try {
-      Call.Builder builder = format.decode(format == WireFormat.JSON ? snakeCaseOnly(body) : body, Call.newBuilder());
-      if (!builder.isInitialized()) {
-        reply(exchange, 400, (format == WireFormat.JSON ? "Failed to convert JSON into Call protobuf: " : "Failed to "
-            + "parse body into Call protobuf: ") + "missing required fields " + builder.findInitializationErrors());
-        return;
-      }
-      call = builder.build();
-    } catch (InvalidProtocolBufferException e) {
-      reply(exchange, 400, format == WireFormat.JSON ? "Failed to convert JSON into Call protobuf: " + e.getMessage()
-          : "Failed to parse body into Call protobuf");
-      return;
-    }
+    exchange.setAttribute("call", call.getType().name());
     String invalid = validate(call);
     if (invalid != null) {
-      reply(exchange, 400, "Failed to validate Executor::Call: " + invalid);
+      refuse(exchange, 400, "Failed to validate Executor::Call: " + invalid);
       return;
     }
+    String accept = exchange.getRequestHeaders().getFirst("Accept");
+    WireFormat format = null;
     if (call.getType() == Call.Type.SUBSCRIBE) {
-      subscribe(exchange, call);
-      return;
-    }
-    if (call.getType() == Call.Type.HEARTBEAT) {
+      // JSON first: the agent prefers it whenever it is acceptable
+      format = AcceptHeader.accepts(accept, WireFormat.JSON.mediaType()) ? WireFormat.JSON
+          : AcceptHeader.accepts(accept, WireFormat.PROTOBUF.mediaType()) ? WireFormat.PROTOBUF : null;
+      if (format == null) {
+        refuse(exchange, 406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
+        return;
+      }
+    } else if (call.getType() == Call.Type.HEARTBEAT) {
       reply(exchange, 202, "");
+      return;
+    } else if (phase == Phase.RECOVERING) {
+      reply(exchange, 503, "Agent has not finished recovery");
       return;
     }
     String unknown = unknownIds(call);
     if (unknown != null) {
-      reply(exchange, 400, unknown);
+      refuse(exchange, 400, unknown);
       return;
     }
     synchronized (this) {
-      if (!everSubscribed) {
+      if (executor == ExecutorState.REGISTERING && call.getType() != Call.Type.SUBSCRIBE) {
         reply(exchange, 403, "Executor is not subscribed");
         return;
       }
     }
     switch (call.getType()) {
+      case SUBSCRIBE -> subscribe(exchange, call, format);
       case UPDATE -> {
         reply(exchange, 202, "");
-        handler.update(call.getUpdate().getStatus());
+        handler.update(stamped(call.getUpdate().getStatus()));
       }
       case MESSAGE -> {
         reply(exchange, 202, "");
         handler.message(call.getMessage().getData().toByteArray());
       }
-      default -> reply(exchange, 501, "Not implemented");
+      default -> reply(exchange, 501, "");
     }
   }
 
-  private void subscribe(HttpExchange exchange, Call call) throws IOException {
-    String accept = exchange.getRequestHeaders().getFirst("Accept");
-    WireFormat format;
-    if (accept == null || accepts(accept, "application/json") || accepts(accept, "*/*")) {
-      format = WireFormat.JSON;
-    } else if (accepts(accept, "application/x-protobuf")) {
-      format = WireFormat.PROTOBUF;
-    } else {
-      reply(exchange, 406, "Expecting 'Accept' to allow 'application/json' or 'application/x-protobuf'");
-      return;
+  /** The call, or null once a 400 or 415 is sent. */
+  private Call parse(HttpExchange exchange, byte[] body) throws IOException {
+    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (contentType == null) {
+      refuse(exchange, 400, "Expecting 'Content-Type' to be present");
+      return null;
     }
-    String unknown = unknownIds(call);
-    if (unknown != null) {
-      reply(exchange, 400, unknown);
-      return;
+    WireFormat format = WireFormat.ofMediaType(contentType);
+    if (format == null) {
+      refuse(exchange, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
+      return null;
     }
+    String failure = format == WireFormat.JSON ? "Failed to convert JSON into Call protobuf: "
+        : "Failed to parse body into Call protobuf";
+    byte[] input = body;
+    if (format == WireFormat.JSON) {
+      try {
+        input = snakeCaseOnly(JsonParser.parseString(new String(body, StandardCharsets.UTF_8)));
+      } catch (RuntimeException e) {
+        refuse(exchange, 400, "Failed to parse body into JSON: " + e.getMessage());
+        return null;
+      }
+    }
+    try {
+      Call.Builder builder = format.decode(input, Call.newBuilder());
+      if (!builder.isInitialized()) {
+        refuse(exchange, 400, failure + (format == WireFormat.JSON ? "missing required fields "
+            + builder.findInitializationErrors() : ""));
+        return null;
+      }
+      return builder.build();
+    } catch (InvalidProtocolBufferException e) {
+      refuse(exchange, 400, failure + (format == WireFormat.JSON ? e.getMessage() : ""));
+      return null;
+    }
+  }
+
+  /** The agent stamps the time of an update that has none ({@code protobuf::createStatusUpdate}). */
+  private static TaskStatus stamped(TaskStatus status) {
+    return status.hasTimestamp() ? status
+        : status.toBuilder().setTimestamp(System.currentTimeMillis() / 1000.0).build();
+  }
+
+  private void subscribe(HttpExchange exchange, Call call, WireFormat format) throws IOException {
+    boolean shutdown;
     synchronized (this) {
       if (stream != null && stream.open) {
         Log.info("agent API: closing the already existing subscription stream");
@@ -336,19 +435,23 @@ public final class AgentApi {
       }
       exchange.getResponseHeaders().add("Content-Type", format.mediaType());
       exchange.sendResponseHeaders(200, 0); // chunked, never ends
-      stream = new Stream(exchange, format);
-      everSubscribed = true;
-    }
-    handler.subscribed(call.getSubscribe(), format);
-  }
-
-  private static boolean accepts(String accept, String mediaType) {
-    for (String part : accept.split(",")) {
-      if (part.split(";")[0].trim().equalsIgnoreCase(mediaType)) {
-        return true;
+      count(exchange, 200);
+      shutdown = executor == ExecutorState.TERMINATING;
+      if (shutdown) {
+        Log.info("agent API: SUBSCRIBE of an executor being shut down: sending SHUTDOWN and closing the stream");
+        write(exchange, format, Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
+        exchange.close();
+        count(exchange, "SHUTDOWN");
+      } else {
+        stream = new Stream(exchange, format);
+        executor = ExecutorState.RUNNING;
       }
     }
-    return false;
+    if (shutdown) {
+      handler.shutdownOnSubscribe();
+    } else {
+      handler.subscribed(call.getSubscribe(), format);
+    }
   }
 
   /**
@@ -356,15 +459,9 @@ public final class AgentApi {
    * protobuf's JsonFormat would also take the camelCase names: drop keys with capitals first, so that
    * {@code executorId} is lost here as it is at the agent.
    */
-  static byte[] snakeCaseOnly(byte[] json) {
-    try {
-      com.google.gson.JsonElement root = com.google.gson.JsonParser.parseString(
-          new String(json, StandardCharsets.UTF_8));
-      dropCamelCase(root);
-      return root.toString().getBytes(StandardCharsets.UTF_8);
-    } catch (RuntimeException e) {
-      return json; // not JSON: the parser reports it
-    }
+  private static byte[] snakeCaseOnly(com.google.gson.JsonElement root) {
+    dropCamelCase(root);
+    return root.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static void dropCamelCase(com.google.gson.JsonElement element) {
@@ -377,8 +474,8 @@ public final class AgentApi {
   }
 
   /** The agent looks up the framework, then the executor, of every call but HEARTBEAT. */
-  private String unknownIds(Call call) {
-    if (!frameworkId.equals(call.getFrameworkId().getValue())) {
+  private synchronized String unknownIds(Call call) {
+    if (executor == ExecutorState.UNKNOWN || !frameworkId.equals(call.getFrameworkId().getValue())) {
       return "Framework cannot be found";
     }
     return executorId.equals(call.getExecutorId().getValue()) ? null : "Executor cannot be found";
@@ -441,10 +538,15 @@ public final class AgentApi {
     return null;
   }
 
+  /** A refusal a conforming executor never meets: the harness counts it as a violation. */
+  private void refuse(HttpExchange exchange, int code, String text) throws IOException {
+    handler.rejected(code, text);
+    reply(exchange, code, text);
+  }
+
+  /** An answer a conforming executor may get (202, 403 before re-subscribing, 404 and 503 while restarting). */
   private void reply(HttpExchange exchange, int code, String text) throws IOException {
-    if (code >= 400 && code < 500) {
-      handler.rejected(code, text);
-    }
+    count(exchange, code);
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > 0) {
       exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
@@ -454,5 +556,10 @@ public final class AgentApi {
       exchange.getResponseBody().write(bytes);
     }
     exchange.close();
+  }
+
+  private synchronized void count(HttpExchange exchange, Object answer) {
+    Object call = exchange.getAttribute("call");
+    answers.merge((call == null ? "request" : call) + " " + answer, 1, Integer::sum);
   }
 }

@@ -1,14 +1,10 @@
 package io.github.sparkmesos.executor.harness;
 
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.github.sparkmesos.executor.cli.Main;
 import io.github.sparkmesos.executor.mesos.Durations;
 import io.github.sparkmesos.executor.mesos.TaskStates;
-import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ChildProcess;
 import io.github.sparkmesos.os.ExitStatus;
@@ -17,44 +13,27 @@ import io.github.sparkmesos.os.ProcessSpec;
 import io.github.sparkmesos.os.Signal;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.mesos.v1.Protos.AgentID;
-import org.apache.mesos.v1.Protos.AgentInfo;
-import org.apache.mesos.v1.Protos.ContainerID;
-import org.apache.mesos.v1.Protos.DurationInfo;
-import org.apache.mesos.v1.Protos.ExecutorID;
-import org.apache.mesos.v1.Protos.ExecutorInfo;
-import org.apache.mesos.v1.Protos.FrameworkID;
-import org.apache.mesos.v1.Protos.FrameworkInfo;
-import org.apache.mesos.v1.Protos.KillPolicy;
-import org.apache.mesos.v1.Protos.TaskGroupInfo;
-import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
-import org.apache.mesos.v1.Protos.TaskStatus;
-import org.apache.mesos.v1.executor.Protos.Call;
-import org.apache.mesos.v1.executor.Protos.Event;
 
 /**
  * Plays one Mesos agent on loopback for one executor: serves the executor API ({@link AgentApi}),
- * starts the executor as a child with the environment an agent gives, sends LAUNCH (or LAUNCH_GROUP)
- * for the tasks of a JSON file, acknowledges and prints every status update, and on request kills,
- * shuts down, or restarts. It records protocol violations: an update re-sent after its
- * acknowledgement was delivered, a second terminal update, a process left after the executor exited.
+ * starts the executor as a child with the environment an agent gives, plays the agent's side
+ * ({@link Agent}) for the tasks of a {@link TaskFile}, and on request or on a schedule
+ * ({@link Scenario}) kills, shuts down, or restarts. The {@link Result} holds every status update and
+ * what went wrong ({@link Verdict}).
  */
 public final class Harness {
 
@@ -75,13 +54,16 @@ public final class Harness {
       o.addProperty("message", message);
       o.addProperty("source", source);
       o.addProperty("timestamp", timestamp);
-      return new com.google.gson.GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o);
+      return new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o);
     }
   }
 
-  /** How the run went. {@link #exitCode()} is 0 only when everything held. */
+  /**
+   * How the run went. {@link #exitCode()} is 0 only when everything held; {@link #answers()} counts
+   * the agent API's answers by call type and status ("SUBSCRIBE 200", "request 404", "UPDATE 503").
+   */
   public record Result(int exitCode, List<Update> updates, List<String> problems, List<String> violations,
-      Optional<ExitStatus> executorExit, Path sandbox, int subscriptions) {
+      Optional<ExitStatus> executorExit, Path sandbox, int subscriptions, Map<String, Integer> answers) {
 
     public List<TaskState> states(String taskId) {
       return updates.stream().filter(u -> u.taskId().equals(taskId)).map(Update::state).toList();
@@ -91,43 +73,53 @@ public final class Harness {
       return updates.stream().filter(u -> u.taskId().equals(taskId) && TaskStates.isTerminal(u.state())).reduce((a, b) -> b)
           .orElse(null);
     }
+
+    public int answered(String answer) {
+      return answers.getOrDefault(answer, 0);
+    }
   }
 
   private final HarnessOptions options;
-  private final PrintStream out;
-  private final List<TaskInfo> tasks;
-  /** LAUNCH_GROUP with all tasks, or one LAUNCH per task. */
-  private final boolean group;
-  private final String executorId;
-  private final String runId = UUID.randomUUID().toString();
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "harness-timers");
-    t.setDaemon(true);
-    return t;
-  });
+  private final Verdict verdict;
+  private final Scenario scenario;
+  private final Agent agent;
+  private final AgentApi api;
+  private final Path sandbox;
+  private final Container container;
+  private final UnixSocketRelay relay;
 
-  // guarded by this
-  private final List<Update> updates = new ArrayList<>();
-  private final Set<ByteString> seen = new HashSet<>();
-  private final Set<ByteString> ackDelivered = new HashSet<>();
-  private final Map<String, TaskState> terminalStates = new LinkedHashMap<>();
-  private final Set<String> running = new HashSet<>();
-  private final List<String> violations = new ArrayList<>();
-  private final List<String> problems = new ArrayList<>();
-  private boolean launched;
-  private boolean restartScheduled;
-  private int subscriptions;
-  private AgentApi api;
-  private UnixSocketRelay relay;
-  private ChildProcess executor;
-
-  private Harness(HarnessOptions options, PrintStream out, List<TaskInfo> tasks, boolean group) {
+  private Harness(HarnessOptions options, PrintStream out, TaskFile taskFile) throws IOException {
     this.options = options;
-    this.out = out;
-    this.tasks = tasks;
-    this.group = group;
-    this.executorId = tasks.get(0).hasExecutor() ? tasks.get(0).getExecutor().getExecutorId().getValue()
-        : "harness-executor";
+    String executorId = taskFile.tasks().get(0).hasExecutor()
+        ? taskFile.tasks().get(0).getExecutor().getExecutorId().getValue() : "harness-executor";
+    String runId = UUID.randomUUID().toString();
+    verdict = new Verdict(out);
+    scenario = new Scenario(options);
+    agent = new Agent(options, taskFile, executorId, runId, verdict, scenario::firstRunning);
+    scenario.attach(agent);
+    sandbox = options.sandbox().orElseGet(Harness::temporarySandbox).toAbsolutePath();
+    Files.createDirectories(sandbox);
+    Optional<String> token = options.authenticate() ? Optional.of("harness-" + UUID.randomUUID()) : Optional.empty();
+    Optional<HarnessTls> tls = options.tls().map(dir -> HarnessTls.load(dir, options.tlsClientAuth()));
+    api = new AgentApi(FRAMEWORK_ID, executorId, token, agent, tls.map(HarnessTls::context), options.tlsClientAuth());
+    agent.attach(api);
+    api.start();
+    Log.info("agent API on " + api.scheme() + "://" + api.endpoint() + AgentApi.PATH + "; sandbox " + sandbox);
+    if (options.domainSocket()) {
+      relay = UnixSocketRelay.start(socketPath(sandbox, runId), api.address());
+      api.restrictSocketPaths(relay::relayed);
+      Log.info("agent API also on the Unix socket " + relay.path());
+    } else {
+      relay = null;
+    }
+    List<String> argv = options.executorCommand().isEmpty() ? defaultExecutorCommand() : options.executorCommand();
+    ChildProcess executor = ProcessLauncher.spawn(new ProcessSpec(argv,
+        executorEnvironment(executorId, runId, token, tls), sandbox, sandbox.resolve("stdout"),
+        sandbox.resolve("stderr")));
+    container = new Container(executor, runId);
+    agent.attach(container);
+    scenario.executorStarted();
+    Log.info("executor started as process " + executor.pid() + " (its log: " + sandbox.resolve("stderr") + ")");
   }
 
   /** Runs the harness to its end; updates are printed on {@code out} as JSON lines. */
@@ -136,108 +128,19 @@ public final class Harness {
   }
 
   /**
-   * Starts the agent API and the executor and returns at once; {@link #kill}, {@link #shutdown} and
-   * {@link #awaitResult} drive the rest. The task file holds a TaskInfo (one LAUNCH), a JSON array of
-   * TaskInfos (one LAUNCH each) or a TaskGroupInfo {"tasks": [...]} (one LAUNCH_GROUP).
+   * Starts the agent API and the executor and returns at once; {@link #kill}, {@link #shutdown},
+   * {@link #restart} and {@link #awaitResult} drive the rest.
    */
   public static Harness start(HarnessOptions options, PrintStream out) throws IOException {
-    String text = Files.readString(options.taskFile(), StandardCharsets.UTF_8);
-    boolean isGroup = false;
-    List<TaskInfo> tasks = new ArrayList<>();
+    return new Harness(options, out, TaskFile.read(options.taskFile()));
+  }
+
+  private static Path temporarySandbox() {
     try {
-      com.google.gson.JsonElement root = JsonParser.parseString(text);
-      if (root.isJsonArray()) {
-        for (com.google.gson.JsonElement e : root.getAsJsonArray()) {
-          tasks.add(parseTask(e.getAsJsonObject()));
-        }
-      } else if (root.getAsJsonObject().has("tasks")) {
-        isGroup = true;
-        for (com.google.gson.JsonElement e : root.getAsJsonObject().getAsJsonArray("tasks")) {
-          tasks.add(parseTask(e.getAsJsonObject()));
-        }
-      } else {
-        tasks.add(parseTask(root.getAsJsonObject()));
-      }
-    } catch (RuntimeException | InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException(options.taskFile() + ": not a TaskInfo or TaskGroupInfo in Mesos v1 JSON: "
-          + e.getMessage(), e);
+      return Files.createTempDirectory("spark-mesos-harness-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    if (tasks.isEmpty()) {
-      throw new IllegalArgumentException(options.taskFile() + ": the task group has no tasks");
-    }
-    Harness harness = new Harness(options, out, tasks, isGroup);
-    harness.launchExecutor();
-    return harness;
-  }
-
-  /** Parses one TaskInfo, first filling what the master and agent would have filled. */
-  private static TaskInfo parseTask(JsonObject json) throws InvalidProtocolBufferException {
-    if (!json.has("agent_id") && !json.has("agentId")) {
-      JsonObject agent = new JsonObject();
-      agent.addProperty("value", AGENT_ID);
-      json.add("agent_id", agent);
-    }
-    if (!json.has("name") && json.has("task_id") && json.get("task_id").isJsonObject()) {
-      json.addProperty("name", "task " + json.getAsJsonObject("task_id").get("value").getAsString());
-    }
-    TaskInfo.Builder b = TaskInfo.newBuilder();
-    JsonFormat.parser().merge(json.toString(), b);
-    if (!b.isInitialized()) {
-      throw new IllegalArgumentException("missing required fields " + b.findInitializationErrors());
-    }
-    return b.build();
-  }
-
-  private Path sandbox;
-
-  private void launchExecutor() throws IOException {
-    sandbox = options.sandbox().orElseGet(() -> {
-      try {
-        return Files.createTempDirectory("spark-mesos-harness-");
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).toAbsolutePath();
-    Files.createDirectories(sandbox);
-    Optional<String> token = options.authenticate() ? Optional.of("harness-" + UUID.randomUUID()) : Optional.empty();
-    Optional<HarnessTls> tls = options.tls().map(dir -> HarnessTls.load(dir, options.tlsClientAuth()));
-    api = new AgentApi(FRAMEWORK_ID, executorId, token, new AgentApi.Handler() {
-      @Override
-      public void subscribed(Call.Subscribe subscribe, WireFormat format) {
-        onSubscribed(subscribe);
-      }
-
-      @Override
-      public void update(TaskStatus status) {
-        onUpdate(status);
-      }
-
-      @Override
-      public void message(byte[] data) {
-        Log.info("executor message of " + data.length + " bytes");
-      }
-
-      @Override
-      public void rejected(int status, String reason) {
-        synchronized (Harness.this) {
-          violation("the agent API answered " + status + ": " + reason);
-        }
-      }
-    }, tls.map(HarnessTls::context), options.tlsClientAuth());
-    api.start();
-    Log.info("agent API on " + api.scheme() + "://" + api.endpoint() + "/api/v1/executor; sandbox " + sandbox);
-    if (options.domainSocket()) {
-      relay = UnixSocketRelay.start(socketPath(sandbox), api.address());
-      api.restrictSocketPaths(relay::relayed);
-      Log.info("agent API also on the Unix socket " + relay.path());
-    }
-    Map<String, String> env = executorEnvironment(sandbox, token, tls);
-    List<String> argv = options.executorCommand().isEmpty() ? defaultExecutorCommand() : options.executorCommand();
-    synchronized (this) {
-      executor = ProcessLauncher.spawn(new ProcessSpec(argv, env, sandbox, sandbox.resolve("stdout"),
-          sandbox.resolve("stderr")));
-    }
-    Log.info("executor started as process " + executor.pid() + " (its log: " + sandbox.resolve("stderr") + ")");
   }
 
   /** The executor's sandbox. */
@@ -245,20 +148,41 @@ public final class Harness {
     return sandbox;
   }
 
+  /** The executor's process id. */
+  public long executorPid() {
+    return container.executor().pid();
+  }
+
+  /** Sends KILL for a task now (with --kill-grace as its kill policy, if given). */
+  public void kill(String taskId) {
+    agent.kill(taskId);
+  }
+
+  /** Sends SHUTDOWN now; the executor is destroyed if it still runs after the shutdown grace period. */
+  public void shutdown() {
+    scenario.shutdown();
+  }
+
+  /** Restarts the agent now, through the phases of --restart-duration (see {@link Scenario#restart}). */
+  public void restart() {
+    scenario.restart();
+  }
+
   /** Waits for the executor to exit (or --timeout), does what the agent does then, and reports. */
   public Result awaitResult() {
+    ChildProcess executor = container.executor();
     Optional<ExitStatus> exit = Optional.empty();
     try {
       exit = Optional.of(executor.onExit().get(options.timeout().toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
-      problem("timed out after " + Durations.format(options.timeout()) + " (--timeout)");
+      verdict.problem("timed out after " + Durations.format(options.timeout()) + " (--timeout)");
       executor.signalGroup(Signal.SIGKILL);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      problem("interrupted");
+      verdict.problem("interrupted");
       executor.signalGroup(Signal.SIGKILL);
-    } catch (java.util.concurrent.ExecutionException e) {
-      problem("waiting for the executor failed: " + e.getCause());
+    } catch (ExecutionException e) {
+      verdict.problem("waiting for the executor failed: " + e.getCause());
     }
     try {
       executor.onGroupGone().get(10, TimeUnit.SECONDS);
@@ -266,8 +190,8 @@ public final class Harness {
       executor.signalGroup(Signal.SIGKILL);
     }
     exit.ifPresent(s -> Log.info("executor " + s.describe()));
-    afterExecutorExit(exit);
-    timers.shutdownNow();
+    scenario.stop();
+    agent.executorTerminated(exit);
     api.stop();
     if (relay != null) {
       try {
@@ -276,46 +200,14 @@ public final class Harness {
         Log.warn("closing the agent socket: " + e.getMessage());
       }
     }
-    synchronized (this) {
-      int code = problems.isEmpty() && violations.isEmpty() ? 0 : 1;
-      for (String p : problems) {
-        Log.error(p);
-      }
-      for (String v : violations) {
-        Log.error("protocol violation: " + v);
-      }
-      return new Result(code, List.copyOf(updates), List.copyOf(problems), List.copyOf(violations), exit, sandbox,
-          subscriptions);
-    }
-  }
-
-  /** What the agent does when the executor is gone: tasks left running fail, the container is destroyed. */
-  private synchronized void afterExecutorExit(Optional<ExitStatus> exit) {
-    for (TaskInfo task : tasks) {
-      String id = task.getTaskId().getValue();
-      if (!terminalStates.containsKey(id)) {
-        problem("task " + id + " never reached a terminal state");
-        record(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_FAILED)
-            .setReason(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED).setSource(TaskStatus.Source.SOURCE_AGENT)
-            .setMessage("Executor terminated").setTimestamp(System.currentTimeMillis() / 1000.0)
-            .setUuid(ByteString.copyFromUtf8(UUID.randomUUID().toString())).build());
-      }
-    }
-    if (exit.isPresent() && !exit.get().isSuccess()) {
-      problem("the executor " + exit.get().describe());
-    }
-    List<io.github.sparkmesos.os.ProcessTable.Entry> left = RunProcesses.find(RUN_MARKER, runId);
-    for (var p : left) {
-      violation("process " + p.pid() + " (" + p.command() + ") was still running after the executor exited");
-    }
-    RunProcesses.kill(left);
+    return verdict.result(exit, sandbox, agent.subscriptions(), api.answers());
   }
 
   /**
    * Where the agent's socket goes: next to the sandbox, or in a new temporary directory when that
    * path would not fit a socket address (108 bytes with the NUL).
    */
-  private Path socketPath(Path sandbox) throws IOException {
+  private static Path socketPath(Path sandbox, String runId) throws IOException {
     String name = "agent-" + runId.substring(0, 8) + ".sock";
     Path path = sandbox.getParent().resolve(name);
     if (path.toString().getBytes(StandardCharsets.UTF_8).length < 108) {
@@ -324,7 +216,8 @@ public final class Harness {
     return Files.createTempDirectory("sme-agent-").resolve(name);
   }
 
-  private Map<String, String> executorEnvironment(Path sandbox, Optional<String> token, Optional<HarnessTls> tls) {
+  private Map<String, String> executorEnvironment(String executorId, String runId, Optional<String> token,
+      Optional<HarnessTls> tls) {
     Map<String, String> env = new LinkedHashMap<>();
     // --executor_environment_variables of a typical agent: what a JVM and a shell need
     for (String name : List.of("JAVA_HOME", "LANG", "TZ")) {
@@ -344,14 +237,15 @@ public final class Harness {
     env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", Durations.format(options.shutdownGracePeriod()));
     if (options.checkpoint()) {
       env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
-      env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
+      // the agent passes its --executor_reregistration_timeout
+      env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", Durations.format(options.executorReregistrationTimeout()));
     }
     token.ifPresent(t -> env.put("MESOS_EXECUTOR_AUTHENTICATION_TOKEN", t));
     if (relay != null) {
       env.put("MESOS_DOMAIN_SOCKET", relay.path().toString());
     }
     tls.ifPresent(t -> env.putAll(t.executorEnvironment()));
-    env.put(Main.CONTENT_TYPE_VARIABLE, options.contentType().name().toLowerCase(java.util.Locale.ROOT));
+    env.put(Main.CONTENT_TYPE_VARIABLE, options.contentType().name().toLowerCase(Locale.ROOT));
     env.put(RUN_MARKER, runId);
     env.putAll(options.executorEnvironment());
     return env;
@@ -363,183 +257,4 @@ public final class Harness {
         "-Dcom.google.protobuf.use_unsafe_pre22_gencode", "-XX:+UseSerialGC",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "executor");
   }
-
-  // --- the agent's side of the protocol ---
-
-  private synchronized void onSubscribed(Call.Subscribe subscribe) {
-    subscriptions++;
-    FrameworkInfo.Builder framework = FrameworkInfo.newBuilder().setId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID))
-        .setName("spark-mesos-executor harness").setUser(System.getProperty("user.name"))
-        .setCheckpoint(options.checkpoint());
-    if (options.taskKillingState()) {
-      framework.addCapabilities(FrameworkInfo.Capability.newBuilder()
-          .setType(FrameworkInfo.Capability.Type.TASK_KILLING_STATE));
-    }
-    Event subscribed = Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
-        .setExecutorInfo(ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(executorId))
-            .setFrameworkId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID))
-            .setType(ExecutorInfo.Type.CUSTOM))
-        .setFrameworkInfo(framework)
-        .setAgentInfo(AgentInfo.newBuilder().setHostname("localhost").setId(AgentID.newBuilder().setValue(AGENT_ID)))
-        .setContainerId(ContainerID.newBuilder().setValue(runId)))
-        .build();
-    api.send(subscribed);
-    // the agent feeds replayed updates into its update path; their ACKs follow SUBSCRIBED
-    for (Call.Update u : subscribe.getUnacknowledgedUpdatesList()) {
-      String invalid = AgentApi.validateStatus(u.getStatus(), executorId);
-      if (invalid != null) {
-        violation("replayed update rejected: " + invalid);
-        continue;
-      }
-      onUpdate(u.getStatus());
-    }
-    if (launched) {
-      Set<String> listed = new HashSet<>();
-      subscribe.getUnacknowledgedTasksList().forEach(t -> listed.add(t.getTaskId().getValue()));
-      for (TaskInfo t : tasks) {
-        String id = t.getTaskId().getValue();
-        boolean anyUpdate = updates.stream().anyMatch(u -> u.taskId().equals(id));
-        if (!anyUpdate && !listed.contains(id)) {
-          violation("task " + id + " was launched but is neither in unacknowledged_tasks nor updated"
-              + " (the agent would drop it)");
-        }
-      }
-    }
-    if (!launched) {
-      launched = true;
-      if (group) {
-        api.send(Event.newBuilder().setType(Event.Type.LAUNCH_GROUP).setLaunchGroup(Event.LaunchGroup.newBuilder()
-            .setTaskGroup(TaskGroupInfo.newBuilder().addAllTasks(tasks))).build());
-      } else {
-        for (TaskInfo task : tasks) {
-          api.send(Event.newBuilder().setType(Event.Type.LAUNCH).setLaunch(Event.Launch.newBuilder().setTask(task))
-              .build());
-        }
-      }
-    }
-  }
-
-  private synchronized void onUpdate(TaskStatus status) {
-    ByteString uuid = status.getUuid();
-    String taskId = status.getTaskId().getValue();
-    if (!seen.add(uuid)) {
-      if (ackDelivered.contains(uuid)) {
-        violation(status.getState() + " of task " + taskId + " was sent again after its acknowledgement was delivered");
-      }
-      acknowledge(status); // duplicates are acknowledged again, as the agent does
-      return;
-    }
-    if (tasks.stream().noneMatch(t -> t.getTaskId().getValue().equals(taskId))) {
-      violation("update for task " + taskId + ", which was never launched");
-    }
-    if (terminalStates.containsKey(taskId)) {
-      violation("task " + taskId + " sent " + status.getState() + " after its terminal " + terminalStates.get(taskId));
-      acknowledge(status);
-      return;
-    }
-    record(status);
-    if (status.getState() == TaskState.TASK_RUNNING && running.add(taskId)) {
-      onRunning(status);
-      if (restartScheduled && options.restartAgentAfter().orElseThrow().isZero()) {
-        return; // the agent restarted before acknowledging this one: the ACK is lost
-      }
-    }
-    acknowledge(status);
-  }
-
-  private void record(TaskStatus status) {
-    Update u = new Update(status.getTaskId().getValue(), status.getState(),
-        status.hasReason() ? status.getReason().name() : null, status.hasMessage() ? status.getMessage() : null,
-        status.getSource().name(), status.getTimestamp(), java.util.HexFormat.of().formatHex(status.getUuid().toByteArray()));
-    updates.add(u);
-    if (TaskStates.isTerminal(status.getState())) {
-      terminalStates.put(u.taskId(), status.getState());
-    }
-    out.println(u.json());
-    out.flush();
-  }
-
-  private void acknowledge(TaskStatus status) {
-    Event ack = Event.newBuilder().setType(Event.Type.ACKNOWLEDGED).setAcknowledged(Event.Acknowledged.newBuilder()
-        .setTaskId(status.getTaskId()).setUuid(status.getUuid())).build();
-    if (api.send(ack)) {
-      ackDelivered.add(status.getUuid());
-    }
-  }
-
-  /** Kill, shutdown and restart are timed from a task's first TASK_RUNNING. */
-  private void onRunning(TaskStatus status) {
-    options.killAfter().ifPresent(d -> at(d, () -> kill(status.getTaskId().getValue())));
-    options.shutdownAfter().ifPresent(d -> at(d, this::shutdown));
-    if (options.restartAgentAfter().isPresent() && !restartScheduled) {
-      restartScheduled = true;
-      Duration d = options.restartAgentAfter().get();
-      if (d.isZero()) {
-        restart();
-      } else {
-        at(d, this::restart);
-      }
-    }
-  }
-
-  private void at(Duration delay, Runnable action) {
-    timers.schedule(() -> {
-      synchronized (this) {
-        action.run();
-      }
-    }, delay.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** Sends KILL for a task now (with --kill-grace as its kill policy, if given). */
-  public synchronized void kill(String taskId) {
-    if (terminalStates.containsKey(taskId)) {
-      return;
-    }
-    Event.Kill.Builder kill = Event.Kill.newBuilder().setTaskId(org.apache.mesos.v1.Protos.TaskID.newBuilder()
-        .setValue(taskId));
-    options.killGrace().ifPresent(g -> kill.setKillPolicy(KillPolicy.newBuilder()
-        .setGracePeriod(DurationInfo.newBuilder().setNanoseconds(g.toNanos()))));
-    Log.info("sending KILL for task " + taskId);
-    if (!api.send(Event.newBuilder().setType(Event.Type.KILL).setKill(kill).build())) {
-      problem("KILL for task " + taskId + " was lost: the executor was not connected");
-    }
-  }
-
-  /** Sends SHUTDOWN now; the executor is destroyed if it still runs after the shutdown grace period. */
-  public synchronized void shutdown() {
-    Log.info("sending SHUTDOWN");
-    api.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
-    // then the agent destroys the container when the grace period is over
-    timers.schedule(() -> {
-      ChildProcess e = executor;
-      if (e != null && !e.onExit().isDone()) {
-        synchronized (this) {
-          problem("the executor was still running " + Durations.format(options.shutdownGracePeriod())
-              + " after SHUTDOWN; destroying it");
-        }
-        e.signalGroup(Signal.SIGKILL);
-      }
-    }, options.shutdownGracePeriod().toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** Closes the subscription and answers 503 for --restart-duration, as a restarting agent. */
-  public synchronized void restart() {
-    Log.info("agent restarting: closing the subscription, answering 503 for "
-        + Durations.format(options.restartDuration()));
-    api.restarting();
-    timers.schedule(() -> {
-      Log.info("agent recovered");
-      api.recovered();
-    }, options.restartDuration().toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void violation(String text) {
-    violations.add(text);
-    Log.warn("protocol violation: " + text);
-  }
-
-  private void problem(String text) {
-    problems.add(text);
-  }
-
 }

@@ -27,9 +27,16 @@ public record HarnessOptions(
     Duration shutdownGracePeriod,
     Map<String, String> executorEnvironment,
     List<String> executorCommand,
+    Duration executorRegistrationTimeout,
+    Duration executorReregistrationTimeout,
+    boolean partitionAware,
+    boolean terminatingFramework,
     Optional<Path> tls,
     boolean tlsClientAuth,
     boolean domainSocket) {
+
+  /** The agent refuses a longer --executor_reregistration_timeout (MAX_EXECUTOR_REREGISTRATION_TIMEOUT). */
+  static final Duration MAX_REREGISTRATION_TIMEOUT = Duration.ofSeconds(15);
 
   public static final String USAGE = """
       usage: spark-mesos-executor harness TASK.json [options]
@@ -39,8 +46,26 @@ public record HarnessOptions(
         --kill-grace DURATION       the kill_policy of that KILL (default: the TaskInfo's, else 3secs)
         --shutdown-after DURATION   send SHUTDOWN this long after TASK_RUNNING
         --restart-agent-after DURATION
-                                    close the subscription this long after TASK_RUNNING and answer 503
-                                    for --restart-duration (default 1secs), as a restarting agent
+                                    restart the agent this long after TASK_RUNNING
+        --restart-duration DURATION how long the restart takes before the agent takes SUBSCRIBE again
+                                    (default 1secs): for its first quarter the agent is down
+                                    (connections refused), for the second its routes are missing
+                                    (404), for the last half its containers recover (503 to all);
+                                    then it waits --executor-reregistration-timeout for the executor
+                                    to re-subscribe (SUBSCRIBE and HEARTBEAT pass, other calls 503)
+                                    and destroys it if it did not. Without --checkpoint the agent
+                                    does not recover the executor: it destroys it as an orphan and
+                                    the master reports its tasks TASK_LOST (REASON_AGENT_DISCONNECTED)
+        --executor-registration-timeout DURATION
+                                    destroy an executor that has not subscribed this long after its
+                                    start (default 1mins); its tasks fail
+        --executor-reregistration-timeout DURATION
+                                    after a restart, destroy an executor that has not re-subscribed
+                                    within this (default 2secs, at most 15secs); its tasks are lost
+        --partition-aware           the framework has the PARTITION_AWARE capability (TASK_GONE
+                                    instead of TASK_LOST)
+        --terminating-framework     SHUTDOWN is the framework's shutdown: from then on the agent
+                                    acknowledges no update, as for a terminating framework
         --checkpoint                the framework checkpoints (MESOS_CHECKPOINT=1)
         --timeout DURATION          give up after this long (default 10mins)
         --content-type json|protobuf  what the executor speaks (default protobuf)
@@ -76,6 +101,10 @@ public record HarnessOptions(
     Duration shutdownGrace = Duration.ofSeconds(5);
     Map<String, String> env = new LinkedHashMap<>();
     List<String> command = new ArrayList<>();
+    Duration registrationTimeout = Duration.ofMinutes(1);
+    Duration reregistrationTimeout = Duration.ofSeconds(2);
+    boolean partitionAware = false;
+    boolean terminatingFramework = false;
     Optional<Path> tls = Optional.empty();
     boolean tlsClientAuth = false;
     boolean domainSocket = false;
@@ -88,6 +117,10 @@ public record HarnessOptions(
         case "--shutdown-after" -> shutdownAfter = Optional.of(duration(args, ++i, a));
         case "--restart-agent-after" -> restartAfter = Optional.of(duration(args, ++i, a));
         case "--restart-duration" -> restartDuration = duration(args, ++i, a);
+        case "--executor-registration-timeout" -> registrationTimeout = duration(args, ++i, a);
+        case "--executor-reregistration-timeout" -> reregistrationTimeout = duration(args, ++i, a);
+        case "--partition-aware" -> partitionAware = true;
+        case "--terminating-framework" -> terminatingFramework = true;
         case "--checkpoint" -> checkpoint = true;
         case "--timeout" -> timeout = duration(args, ++i, a);
         case "--content-type" -> format = WireFormat.parse(value(args, ++i, a));
@@ -129,9 +162,14 @@ public record HarnessOptions(
       throw new IllegalArgumentException("--domain-socket and --tls exclude each other: an agent serves plain HTTP"
           + " on its socket, and the harness relays the socket to its one API server");
     }
+    if (reregistrationTimeout.compareTo(MAX_REREGISTRATION_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("--executor-reregistration-timeout: at most "
+          + Durations.format(MAX_REREGISTRATION_TIMEOUT) + ", as the agent allows, got "
+          + Durations.format(reregistrationTimeout));
+    }
     return new HarnessOptions(taskFile, sandbox, killAfter, killGrace, shutdownAfter, restartAfter, restartDuration,
-        checkpoint, timeout, format, authenticate, killingState, shutdownGrace, env, command, tls, tlsClientAuth,
-        domainSocket);
+        checkpoint, timeout, format, authenticate, killingState, shutdownGrace, env, command, registrationTimeout,
+        reregistrationTimeout, partitionAware, terminatingFramework, tls, tlsClientAuth, domainSocket);
   }
 
   private static String value(List<String> args, int i, String option) {

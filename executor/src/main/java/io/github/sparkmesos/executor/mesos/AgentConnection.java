@@ -133,6 +133,8 @@ public final class AgentConnection {
   /** Sends SUBSCRIBE on the stream connection; returns once the agent answered 200. */
   public Subscription subscribe(Protos.Call subscribe) throws IOException {
     Request request = request(subscribe).newBuilder().header("Accept", format.mediaType()).build();
+    // a connection left from an earlier subscription may be dead (the agent restarted): start afresh
+    streamClient.connectionPool().evictAll();
     Call call = streamClient.newCall(request);
     Response response = call.execute();
     if (response.code() != 200) {

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.protobuf.ByteString;
 import io.github.sparkmesos.executor.mesos.RecordIo;
 import io.github.sparkmesos.executor.mesos.WireFormat;
@@ -14,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -24,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,8 +39,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.apache.mesos.v1.Protos.AgentInfo;
+import org.apache.mesos.v1.Protos.DurationInfo;
 import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.KillPolicy;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
@@ -46,6 +57,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -145,7 +157,8 @@ class AgentApiTest {
 
   private static TaskStatus.Builder status(String taskId) {
     return TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setState(TaskState.TASK_RUNNING)
-        .setSource(TaskStatus.Source.SOURCE_EXECUTOR).setUuid(ByteString.copyFrom(uuid(UUID.randomUUID())));
+        .setSource(TaskStatus.Source.SOURCE_EXECUTOR).setUuid(ByteString.copyFrom(uuid(UUID.randomUUID())))
+        .setTimestamp(1_700_000_000.25);
   }
 
   private static Call update(String fw, String ex, TaskStatus status) {
@@ -224,7 +237,7 @@ class AgentApiTest {
     assertEquals(405, r.statusCode());
     assertEquals(Optional.of("POST"), r.headers().firstValue("Allow"));
     assertTrue(r.body().contains("'GET'"), r.body());
-    assertRejected(405);
+    assertNull(handler.rejected.poll(), "a probe is logged, not a violation");
     HttpResponse<String> put = http.send(HttpRequest.newBuilder(url).header("Content-Type", PROTOBUF)
         .PUT(HttpRequest.BodyPublishers.ofByteArray(heartbeat().toByteArray())).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -264,9 +277,17 @@ class AgentApiTest {
     assertTrue(empty.body().startsWith("Failed to parse body into Call protobuf"), empty.body());
   }
 
+  @Test
+  void bodyThatIsNotJsonIs400() throws Exception {
+    HttpResponse<String> r = post(url, JSON, "{\"type\":".getBytes(StandardCharsets.UTF_8));
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(r.body().startsWith("Failed to parse body into JSON: "), r.body());
+    assertRejected(400);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"{\"type\":\"HEARTBEAT\"}", "{\"type\":\"HEARTBEAT\",\"framework_id\":{\"value\":\"f\"}}",
-      "{\"type\":\"HEARTBEAT\",\"executor_id\":{},\"framework_id\":{\"value\":\"f\"}}", "{\"type\":", "[1]"})
+      "{\"type\":\"HEARTBEAT\",\"executor_id\":{},\"framework_id\":{\"value\":\"f\"}}", "[1]"})
   void jsonThatIsNotACompleteCallIs400(String json) throws Exception {
     HttpResponse<String> r = post(url, JSON, json.getBytes(StandardCharsets.UTF_8));
     assertEquals(400, r.statusCode(), r.body());
@@ -304,7 +325,7 @@ class AgentApiTest {
     HttpResponse<String> r = post(update(status("t1").build()));
     assertEquals(403, r.statusCode());
     assertEquals("Executor is not subscribed", r.body());
-    assertRejected(403);
+    assertNull(handler.rejected.poll(), "an executor re-subscribing meets 403: not a violation");
     Call message = call(Call.Type.MESSAGE, FW, EX)
         .setMessage(Call.Message.newBuilder().setData(ByteString.copyFromUtf8("hi"))).build();
     assertEquals(403, post(message).statusCode());
@@ -342,29 +363,49 @@ class AgentApiTest {
   @Test
   void subscribeWithoutAnyAcceptHeaderStreamsJson() throws Exception {
     // a raw request, so that no client library adds an Accept header of its own
-    byte[] body = subscribe().toByteArray();
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(api.endpoint().split(":")[1]))) {
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /api/v1/executor HTTP/1.1\r\nHost: " + api.endpoint() + "\r\nContent-Type: " + PROTOBUF
-          + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(body);
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-        int b = in.read();
-        assertTrue(b >= 0, "connection closed inside the response head: " + head);
-        head.write(b);
-      }
-      String[] lines = head.toString(StandardCharsets.US_ASCII).split("\r\n");
-      assertTrue(lines[0].startsWith("HTTP/1.1 200"), lines[0]);
-      boolean json = false;
-      for (String line : lines) {
-        json |= line.toLowerCase(Locale.ROOT).equals("content-type: application/json");
-      }
-      assertTrue(json, String.join(" | ", lines));
+    try (Socket socket = rawSubscribe(null)) {
       assertEquals(WireFormat.JSON, handler.subscribed.poll(10, TimeUnit.SECONDS));
+      assertEquals(JSON, rawContentType);
     }
+  }
+
+  private String rawContentType;
+
+  /** SUBSCRIBE over a plain socket; returns it with the 200 response head read. */
+  private Socket rawSubscribe(String accept) throws IOException {
+    byte[] body = subscribe().toByteArray();
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port());
+    OutputStream out = socket.getOutputStream();
+    out.write(("POST /api/v1/executor HTTP/1.1\r\nHost: " + api.endpoint() + "\r\nContent-Type: " + PROTOBUF
+        + (accept == null ? "" : "\r\nAccept: " + accept) + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.write(body);
+    out.flush();
+    InputStream in = socket.getInputStream();
+    String status = line(in);
+    assertTrue(status.startsWith("HTTP/1.1 200"), status);
+    for (String header = line(in); !header.isEmpty(); header = line(in)) {
+      if (header.toLowerCase(Locale.ROOT).startsWith("content-type:")) {
+        rawContentType = header.substring("content-type:".length()).trim();
+      }
+    }
+    return socket;
+  }
+
+  /** One CRLF-terminated line, without the CRLF. */
+  private static String line(InputStream in) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != '\n') {
+      assertTrue(b >= 0, "the connection closed inside a line: " + bytes);
+      bytes.write(b);
+    }
+    String text = bytes.toString(StandardCharsets.US_ASCII);
+    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  private int port() {
+    return Integer.parseInt(api.endpoint().split(":")[1]);
   }
 
   @Test
@@ -481,13 +522,35 @@ class AgentApiTest {
     assertNull(handler.updates.poll());
   }
 
+  // ---- a restart, phase by phase (contract §10)
+
   @Test
-  void whileRestartingEverythingIs503UntilRecovered() throws Exception {
+  void aRestartClosesTheStreamAndTheListeningSocket() throws Exception {
     HttpResponse<InputStream> stream = subscribed();
-    api.restarting();
+    api.phase(AgentApi.Phase.DOWN);
     assertNull(new RecordIo.Reader(stream.body()).next(), "the agent's restart closes the stream");
     assertFalse(api.connected());
+    assertFalse(api.send(Event.newBuilder().setType(Event.Type.HEARTBEAT).build()));
+    assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port()).close());
+  }
 
+  @Test
+  void beforeItsRoutesExistTheAgentAnswers404OnTheSamePort() throws Exception {
+    api.phase(AgentApi.Phase.DOWN);
+    api.phase(AgentApi.Phase.STARTING);
+    assertEquals(404, post(heartbeat()).statusCode());
+    assertEquals(404, post(update(status("t1").build())).statusCode());
+    assertEquals(404, subscribe(url, PROTOBUF).statusCode());
+    assertEquals(404, http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode());
+    assertNull(handler.rejected.poll(), "not a violation: a conforming executor meets it while re-subscribing");
+    assertEquals(4, api.answers().get("request 404"));
+  }
+
+  @Test
+  void whileTheContainersRecoverEverythingIs503() throws Exception {
+    api.phase(AgentApi.Phase.DOWN);
+    api.phase(AgentApi.Phase.RECOVERING_CONTAINERS);
     HttpResponse<String> get = http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(503, get.statusCode());
     HttpResponse<String> beat = post(heartbeat());
@@ -498,16 +561,166 @@ class AgentApiTest {
     assertEquals(503, subscribe(url, PROTOBUF).statusCode());
     assertNull(handler.subscribed.poll());
     assertNull(handler.updates.poll());
-    assertFalse(api.send(Event.newBuilder().setType(Event.Type.HEARTBEAT).build()));
+    assertNull(handler.rejected.poll());
+  }
 
-    api.recovered();
+  @Test
+  void whileRecoveringSubscribeAndHeartbeatPassAndOtherCallsAre503() throws Exception {
+    subscribed();
+    api.phase(AgentApi.Phase.DOWN);
+    api.phase(AgentApi.Phase.RECOVERING);
+    Call message = call(Call.Type.MESSAGE, FW, EX)
+        .setMessage(Call.Message.newBuilder().setData(ByteString.copyFromUtf8("hi"))).build();
+    HttpResponse<String> update = post(update(status("t1").build()));
+    assertEquals(503, update.statusCode());
+    assertEquals("Agent has not finished recovery", update.body());
+    assertEquals(503, post(message).statusCode());
     assertEquals(202, post(heartbeat()).statusCode());
+    assertEquals(200, subscribe(url, PROTOBUF).statusCode());
+    assertEquals(WireFormat.PROTOBUF, handler.subscribed.poll(10, TimeUnit.SECONDS));
+    assertEquals(503, post(update(status("t1").build())).statusCode(), "still recovering after SUBSCRIBE");
+
+    api.phase(AgentApi.Phase.RUNNING);
     TaskStatus status = status("t1").build();
-    assertEquals(202, post(update(status)).statusCode(), "the executor had subscribed before the restart");
+    assertEquals(202, post(update(status)).statusCode());
     assertEquals(status, handler.updates.poll(10, TimeUnit.SECONDS));
-    HttpResponse<InputStream> again = subscribe(url, JSON);
-    assertEquals(200, again.statusCode());
-    assertTrue(api.connected());
+    assertNull(handler.rejected.poll());
+  }
+
+  @Test
+  void afterARestartCallsAre403UntilTheExecutorSubscribesAgain() throws Exception {
+    subscribed();
+    assertEquals(202, post(update(status("t1").build())).statusCode());
+    api.phase(AgentApi.Phase.DOWN);
+    api.phase(AgentApi.Phase.RUNNING);
+    HttpResponse<String> r = post(update(status("t1").build()));
+    assertEquals(403, r.statusCode());
+    assertEquals("Executor is not subscribed", r.body());
+    assertNull(handler.rejected.poll());
+    subscribed();
+    assertEquals(202, post(update(status("t1").build())).statusCode());
+  }
+
+  @Test
+  void anExecutorTheAgentForgotIs400FrameworkCannotBeFound() throws Exception {
+    api.executorState(AgentApi.ExecutorState.UNKNOWN);
+    HttpResponse<String> r = post(call(Call.Type.SUBSCRIBE, FW, EX).setSubscribe(Call.Subscribe.getDefaultInstance())
+        .build(), "Accept", PROTOBUF);
+    assertEquals(400, r.statusCode());
+    assertEquals("Framework cannot be found", r.body());
+  }
+
+  @Test
+  void subscribeOfAnExecutorBeingShutDownGetsShutdownAndTheStreamEnds() throws Exception {
+    api.executorState(AgentApi.ExecutorState.TERMINATING);
+    HttpResponse<InputStream> r = subscribe(url, PROTOBUF);
+    assertEquals(200, r.statusCode());
+    RecordIo.Reader reader = new RecordIo.Reader(r.body());
+    assertEquals(Event.Type.SHUTDOWN, nextEvent(r, reader).getType());
+    assertNull(reader.next(), "then the stream is closed");
+    assertNull(handler.subscribed.poll());
+    assertFalse(api.connected());
+    assertEquals(1, api.answers().get("SUBSCRIBE SHUTDOWN"));
+  }
+
+  // ---- Accept, as libprocess's Request::acceptsMediaType
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "application/*|" + JSON,
+      "APPLICATION/JSON|" + JSON,
+      "text/html, application/*;q=0.5|" + JSON,
+      "application/json;q=0.1, application/x-protobuf;q=1|" + JSON,
+      "application/json;q=0, */*|" + PROTOBUF,
+      "application/json;q=0.0, application/*|" + PROTOBUF,
+      "application/x-protobuf ; q = 0.5|" + PROTOBUF,
+      "application/json;q=x, application/x-protobuf|" + PROTOBUF,
+      "application/json;q=, text/plain|" + JSON,
+      "*/*;q=0|406",
+      "application/*;q=0|406",
+      "application/json;q=0, application/x-protobuf;q=0|406"})
+  void acceptIsNegotiatedAsLibprocessDoes(String accept, String expected) throws Exception {
+    HttpResponse<InputStream> r = subscribe(url, accept);
+    if (expected.equals("406")) {
+      assertEquals(406, r.statusCode());
+      assertRejected(406);
+    } else {
+      assertEquals(200, r.statusCode());
+      assertEquals(expected, contentType(r));
+    }
+  }
+
+  // ---- the stream, as the agent writes it
+
+  @Test
+  void jsonEventsAreWrittenAsStoutWritesThem() throws Exception {
+    HttpResponse<InputStream> r = subscribe(url, JSON);
+    assertEquals(200, r.statusCode());
+    byte[] uuid = uuid(UUID.randomUUID());
+    api.send(Event.newBuilder().setType(Event.Type.KILL).setKill(Event.Kill.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue("t1")).setKillPolicy(KillPolicy.newBuilder()
+            .setGracePeriod(DurationInfo.newBuilder().setNanoseconds(3_000_000_000L)))).build());
+    api.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
+        .setExecutorInfo(ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(EX)))
+        .setFrameworkInfo(FrameworkInfo.newBuilder().setUser("u").setName("n"))
+        .setAgentInfo(AgentInfo.newBuilder().setHostname("h"))).build());
+    api.send(Event.newBuilder().setType(Event.Type.ACKNOWLEDGED).setAcknowledged(Event.Acknowledged.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue("t1")).setUuid(ByteString.copyFrom(uuid))).build());
+    RecordIo.Reader reader = new RecordIo.Reader(r.body());
+
+    JsonObject kill = JsonParser.parseString(new String(reader.next(), StandardCharsets.UTF_8)).getAsJsonObject();
+    assertEquals("KILL", kill.get("type").getAsString(), "enums by name");
+    JsonPrimitive nanos = kill.getAsJsonObject("kill").getAsJsonObject("kill_policy").getAsJsonObject("grace_period")
+        .getAsJsonPrimitive("nanoseconds");
+    assertTrue(nanos.isNumber(), "int64 as a number: " + kill);
+    assertEquals(3_000_000_000L, nanos.getAsLong());
+
+    JsonObject framework = JsonParser.parseString(new String(reader.next(), StandardCharsets.UTF_8)).getAsJsonObject()
+        .getAsJsonObject("subscribed").getAsJsonObject("framework_info");
+    assertEquals(0.0, framework.get("failover_timeout").getAsDouble(), "an unset field with a default is present");
+    assertFalse(framework.get("checkpoint").getAsBoolean());
+    assertFalse(framework.has("role"), "but not a deprecated one");
+    assertFalse(framework.has("capabilities"), "and no empty repeated field");
+
+    JsonObject ack = JsonParser.parseString(new String(reader.next(), StandardCharsets.UTF_8)).getAsJsonObject();
+    assertEquals(Base64.getEncoder().encodeToString(uuid), ack.getAsJsonObject("acknowledged").get("uuid").getAsString());
+  }
+
+  @Test
+  void eachRecordIsOneHttpChunk() throws Exception {
+    try (Socket socket = rawSubscribe(PROTOBUF)) {
+      assertEquals(WireFormat.PROTOBUF, handler.subscribed.poll(10, TimeUnit.SECONDS));
+      List<Event> events = List.of(Event.newBuilder().setType(Event.Type.HEARTBEAT).build(),
+          Event.newBuilder().setType(Event.Type.MESSAGE).setMessage(Event.Message.newBuilder()
+              .setData(ByteString.copyFrom(new byte[1000]))).build());
+      for (Event e : events) {
+        assertTrue(api.send(e));
+      }
+      InputStream in = socket.getInputStream();
+      for (Event e : events) {
+        int size = Integer.parseInt(line(in), 16);
+        byte[] chunk = in.readNBytes(size);
+        assertEquals("", line(in), "the chunk ends with CRLF");
+        RecordIo.Reader reader = new RecordIo.Reader(new java.io.ByteArrayInputStream(chunk));
+        assertEquals(e, Event.parseFrom(reader.next()));
+        assertNull(reader.next(), "nothing else in the chunk");
+      }
+    }
+  }
+
+  // ---- what the agent fills in
+
+  @Test
+  void anUpdateWithoutTimestampIsStampedWithTheAgentsTime() throws Exception {
+    subscribed();
+    double before = System.currentTimeMillis() / 1000.0;
+    assertEquals(202, post(update(status("t1").clearTimestamp().build())).statusCode());
+    TaskStatus received = handler.updates.poll(10, TimeUnit.SECONDS);
+    assertTrue(received.hasTimestamp());
+    assertTrue(received.getTimestamp() >= before && received.getTimestamp() <= System.currentTimeMillis() / 1000.0,
+        "now: " + received.getTimestamp());
+    assertEquals(202, post(update(status("t2").build())).statusCode());
+    assertEquals(1_700_000_000.25, handler.updates.poll(10, TimeUnit.SECONDS).getTimestamp(), "a given one is kept");
   }
 
   @Test

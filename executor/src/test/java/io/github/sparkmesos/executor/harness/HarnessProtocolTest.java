@@ -107,7 +107,10 @@ class HarnessProtocolTest {
     assertNotEquals(0, run.result().executorExit().orElseThrow().code(), "the executor gave up");
     assertEquals(1, run.result().subscriptions());
     Harness.Update last = run.result().terminal("n");
-    assertEquals("SOURCE_AGENT", last.source(), "the agent, not the executor, reports the task");
+    // the agent does not recover a non-checkpointing framework: the master reports its tasks lost
+    assertEquals(TaskState.TASK_LOST, last.state());
+    assertEquals("REASON_AGENT_DISCONNECTED", last.reason());
+    assertEquals("SOURCE_MASTER", last.source(), "the master, not the executor, reports the task");
     assertEquals(List.of(), run.result().violations(), "no process of the task is left");
   }
 
