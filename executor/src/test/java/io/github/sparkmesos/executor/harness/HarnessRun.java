@@ -3,7 +3,6 @@ package io.github.sparkmesos.executor.harness;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
-import io.github.sparkmesos.executor.demo.Demo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,7 @@ public final class HarnessRun {
     doc.put("conf", Map.of());
     doc.put("backend", backend(taskId));
     doc.put("command", command);
-    return Demo.taskInfoJson(taskId, new com.google.gson.Gson().toJson(doc).getBytes(StandardCharsets.UTF_8));
+    return TaskInfos.taskInfoJson(taskId, new com.google.gson.Gson().toJson(doc).getBytes(StandardCharsets.UTF_8));
   }
 
   public static Map<String, Object> backend(String taskId) {

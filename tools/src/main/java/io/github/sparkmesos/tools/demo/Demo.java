@@ -1,9 +1,9 @@
-package io.github.sparkmesos.executor.demo;
+package io.github.sparkmesos.tools.demo;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import io.github.sparkmesos.executor.harness.Harness;
 import io.github.sparkmesos.executor.harness.HarnessOptions;
+import io.github.sparkmesos.executor.harness.TaskInfos;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ExitStatus;
 import java.io.IOException;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,18 +90,6 @@ public final class Demo {
     document.put("version", 1);
     document.put("conf", conf);
     document.put("backend", backend);
-    return taskInfoJson(taskId, new Gson().toJson(document).getBytes(StandardCharsets.UTF_8));
-  }
-
-  public static String taskInfoJson(String taskId, byte[] data) {
-    Map<String, Object> task = new LinkedHashMap<>();
-    task.put("name", "spark-mesos-executor-pi " + taskId);
-    task.put("task_id", Map.of("value", taskId));
-    task.put("agent_id", Map.of("value", Harness.AGENT_ID));
-    task.put("resources", List.of(
-        Map.of("name", "cpus", "type", "SCALAR", "scalar", Map.of("value", 1)),
-        Map.of("name", "mem", "type", "SCALAR", "scalar", Map.of("value", 896))));
-    task.put("data", Base64.getEncoder().encodeToString(data));
-    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(task) + "\n";
+    return TaskInfos.taskInfoJson(taskId, new Gson().toJson(document).getBytes(StandardCharsets.UTF_8));
   }
 }
