@@ -117,6 +117,7 @@ public final class Harness {
   private boolean launched;
   private boolean restartScheduled;
   private int subscriptions;
+  private long firstSubscribeNanos;
   private AgentApi api;
   private ChildProcess executor;
 
@@ -233,6 +234,11 @@ public final class Harness {
     Log.info("executor started as process " + executor.pid() + " (its log: " + sandbox.resolve("stderr") + ")");
   }
 
+  /** System.nanoTime() when the first SUBSCRIBE was accepted (its LAUNCH is sent at once), 0 before: for benchmarks. */
+  public synchronized long firstSubscribeNanos() {
+    return firstSubscribeNanos;
+  }
+
   /** The executor's sandbox. */
   public Path sandbox() {
     return sandbox;
@@ -336,7 +342,9 @@ public final class Harness {
   // --- the agent's side of the protocol ---
 
   private synchronized void onSubscribed(Call.Subscribe subscribe) {
-    subscriptions++;
+    if (subscriptions++ == 0) {
+      firstSubscribeNanos = System.nanoTime();
+    }
     FrameworkInfo.Builder framework = FrameworkInfo.newBuilder().setId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID))
         .setName("spark-mesos-executor harness").setUser(System.getProperty("user.name"))
         .setCheckpoint(options.checkpoint());
