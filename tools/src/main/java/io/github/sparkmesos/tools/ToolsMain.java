@@ -3,6 +3,7 @@ package io.github.sparkmesos.tools;
 import io.github.sparkmesos.executor.cli.Main;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.tools.bench.FetchBenchmark;
+import io.github.sparkmesos.tools.bench.LaunchBenchmark;
 import io.github.sparkmesos.tools.demo.Demo;
 import io.github.sparkmesos.tools.demo.SparkDistribution;
 import io.github.sparkmesos.tools.demo.SparkDriver;
@@ -22,9 +23,11 @@ public final class ToolsMain {
              spark-mesos-executor spark-dist
                                   build (once) the Spark 3.5.9 distribution tarball; print its path
              spark-mesos-executor bench-fetch URL [--runs N]
-                                  time the fetcher against curl | tar (see bench/fetch-benchmark.sh)""";
+                                  time the fetcher against curl | tar (see bench/fetch-benchmark.sh)
+             spark-mesos-executor bench-launch [--runs N] [--work DIR]
+                                  time the executor's launch path against baselines (bench/launch-benchmark.sh)""";
 
-  private static final List<String> MODES = List.of("demo", "spark-dist", "bench-fetch");
+  private static final List<String> MODES = List.of("demo", "spark-dist", "bench-fetch", "bench-launch");
 
   private ToolsMain() {}
 
@@ -42,7 +45,8 @@ public final class ToolsMain {
       return switch (mode) {
         case "demo" -> Demo.run(args);
         case "spark-dist" -> sparkDist();
-        default -> FetchBenchmark.run(args);
+        case "bench-fetch" -> FetchBenchmark.run(args);
+        default -> LaunchBenchmark.run(args);
       };
     } catch (IllegalArgumentException e) {
       Log.error(e.getMessage() + "\n" + USAGE);

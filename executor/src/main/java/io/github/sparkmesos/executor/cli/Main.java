@@ -31,7 +31,7 @@ public final class Main {
              spark-mesos-executor fetch [--sandbox DIR] [--cache DIR] [--sha256 HEX] URI...
                                   run the fetcher alone, to debug a URI
              spark-mesos-executor help
-      bin/spark-mesos-executor also runs the tools: demo, spark-dist, bench-fetch""";
+      bin/spark-mesos-executor also runs the tools: demo, spark-dist, bench-fetch, bench-launch""";
 
   private Main() {}
 
