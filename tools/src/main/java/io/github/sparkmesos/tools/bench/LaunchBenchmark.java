@@ -64,7 +64,7 @@ public final class LaunchBenchmark {
   public static int run(List<String> args) throws Exception {
     Log.component("bench");
     Path home = Path.of(System.getProperty("sme.home", ".")).toAbsolutePath().normalize();
-    int runs = 5;
+    int runs = 10;
     Path work = home.resolve("build/bench/launch");
     for (int i = 0; i < args.size(); i++) {
       switch (args.get(i)) {
