@@ -1,8 +1,6 @@
 package io.github.sparkmesos.executor.cli;
 
 import io.github.sparkmesos.executor.Executor;
-import io.github.sparkmesos.executor.bench.FetchBenchmark;
-import io.github.sparkmesos.executor.demo.Demo;
 import io.github.sparkmesos.executor.harness.Harness;
 import io.github.sparkmesos.executor.harness.HarnessOptions;
 import io.github.sparkmesos.executor.mesos.AgentConnection;
@@ -16,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code spark-mesos-executor [executor|harness|demo] ...}: the ways in. */
+/**
+ * {@code spark-mesos-executor [executor|harness|fetch] ...}: the ways in. The demo and the benchmarks are
+ * the tools module's (io.github.sparkmesos.tools.ToolsMain), which hands every other mode to this class.
+ */
 public final class Main {
 
   /** json or protobuf: what the executor speaks to the agent (protobuf by default). */
@@ -27,15 +28,10 @@ public final class Main {
                                   run as a Mesos executor (the agent sets MESOS_* in the environment)
              spark-mesos-executor harness TASK.json [options]
                                   play a Mesos agent on loopback and run the executor under it
-             spark-mesos-executor demo
-                                  a real Spark driver computing Pi on an executor run by the harness
              spark-mesos-executor fetch [--sandbox DIR] [--cache DIR] [--sha256 HEX] URI...
                                   run the fetcher alone, to debug a URI
-             spark-mesos-executor spark-dist
-                                  build (once) the Spark 3.5.9 distribution tarball; print its path
-             spark-mesos-executor bench-fetch URL [--runs N]
-                                  time the fetcher against curl | tar (see bench/fetch-benchmark.sh)
-             spark-mesos-executor help""";
+             spark-mesos-executor help
+      bin/spark-mesos-executor also runs the tools: demo, spark-dist, bench-fetch, bench-launch""";
 
   private Main() {}
 
@@ -50,13 +46,10 @@ public final class Main {
       return switch (mode) {
         case "executor" -> executor(rest, System.getenv());
         case "harness" -> harness(rest);
-        case "demo" -> Demo.run(rest);
-        case "spark-dist" -> sparkDist();
         case "fetch" -> {
           Log.component("fetch");
           yield io.github.sparkmesos.fetcher.cli.FetchCommand.run(rest, System.out, System.err);
         }
-        case "bench-fetch" -> FetchBenchmark.run(rest);
         case "help", "-h", "--help" -> {
           System.out.println(USAGE + "\n\n" + HarnessOptions.USAGE);
           yield 0;
@@ -69,20 +62,7 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       Log.error(e.getMessage());
       return 2;
-    } catch (java.io.IOException | InterruptedException | io.github.sparkmesos.fetcher.FetchException e) {
-      Log.error(e.toString());
-      return 1;
     }
-  }
-
-  /** The demo's Spark distribution, built from the testkit's jars when missing. */
-  static int sparkDist() throws java.io.IOException {
-    java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("sme.home", ".")).toAbsolutePath().normalize();
-    io.github.sparkmesos.executor.demo.SparkDriver.Layout layout =
-        io.github.sparkmesos.executor.demo.SparkDriver.Layout.of(home);
-    System.out.println(io.github.sparkmesos.executor.demo.SparkDistribution.ensureTarball(layout.sparkJars(),
-        home.resolve("build/spark")));
-    return 0;
   }
 
   static int executor(List<String> args, Map<String, String> env) {

@@ -56,6 +56,7 @@ final class Agent implements AgentApi.Handler {
   private final Set<String> running = new HashSet<>();
   private boolean launched;
   private int subscriptions;
+  private long firstSubscribeNanos;
   private boolean frameworkTerminating;
   private Termination pendingTermination;
 
@@ -77,6 +78,11 @@ final class Agent implements AgentApi.Handler {
     this.container = container;
   }
 
+  /** System.nanoTime() when the first SUBSCRIBE was accepted (its LAUNCH follows at once), 0 before. */
+  synchronized long firstSubscribeNanos() {
+    return firstSubscribeNanos;
+  }
+
   synchronized int subscriptions() {
     return subscriptions;
   }
@@ -85,7 +91,9 @@ final class Agent implements AgentApi.Handler {
 
   @Override
   public synchronized void subscribed(Call.Subscribe subscribe, WireFormat format) {
-    subscriptions++;
+    if (subscriptions++ == 0) {
+      firstSubscribeNanos = System.nanoTime();
+    }
     api.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
         .setExecutorInfo(ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(executorId))
             .setFrameworkId(FrameworkID.newBuilder().setValue(Harness.FRAMEWORK_ID))

@@ -143,6 +143,11 @@ public final class Harness {
     }
   }
 
+  /** System.nanoTime() when the first SUBSCRIBE was accepted (its LAUNCH is sent at once), 0 before: for benchmarks. */
+  public long firstSubscribeNanos() {
+    return agent.firstSubscribeNanos();
+  }
+
   /** The executor's sandbox. */
   public Path sandbox() {
     return sandbox;

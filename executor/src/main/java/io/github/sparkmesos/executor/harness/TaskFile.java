@@ -81,4 +81,17 @@ public record TaskFile(List<TaskInfo> tasks, boolean group) {
     task.put("data", Base64.getEncoder().encodeToString(data));
     return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(task) + "\n";
   }
+
+  /**
+   * A LAUNCH TaskInfo whose Spark task document runs {@code command} (a shell command) instead of the
+   * backend, with {@code conf} as its Spark configuration: for tests, benchmarks and trying things.
+   */
+  public static String commandTask(String taskId, String command, Map<String, ?> conf) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("conf", conf);
+    doc.put("backend", Map.of("driverUrl", "spark://CoarseGrainedScheduler@127.0.0.1:1", "executorId", taskId,
+        "appId", "app-" + taskId, "cores", 1));
+    doc.put("command", command);
+    return taskInfoJson(taskId, new GsonBuilder().create().toJson(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sparkmesos.executor.demo.Demo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +47,8 @@ class HarnessProtocolTest {
 
   @Test
   void badDocumentsFailTheirTaskAndTheExecutorServesTheOthers(@TempDir Path dir) throws Exception {
-    String notJson = Demo.taskInfoJson("bad-json", "{not json".getBytes(StandardCharsets.UTF_8));
-    String noBackend = Demo.taskInfoJson("no-backend", "{\"conf\":{}}".getBytes(StandardCharsets.UTF_8));
+    String notJson = TaskFile.taskInfoJson("bad-json", "{not json".getBytes(StandardCharsets.UTF_8));
+    String noBackend = TaskFile.taskInfoJson("no-backend", "{\"conf\":{}}".getBytes(StandardCharsets.UTF_8));
     String good = HarnessRun.commandTask("good", "exit 0");
     HarnessRun.Run run = HarnessRun.run(dir, "[" + notJson + "," + noBackend + "," + good + "]");
 
@@ -207,7 +206,7 @@ class HarnessProtocolTest {
       doc.put("conf", java.util.Map.of("spark.executor.uri", url));
       doc.put("backend", HarnessRun.backend("f"));
       doc.put("command", "true");
-      Harness harness = HarnessRun.start(dir, Demo.taskInfoJson("f",
+      Harness harness = HarnessRun.start(dir, TaskFile.taskInfoJson("f",
           new com.google.gson.Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)), "--task-killing-state");
       assertTrue(requested.await(2, java.util.concurrent.TimeUnit.MINUTES), "the fetch started");
       harness.kill("f");

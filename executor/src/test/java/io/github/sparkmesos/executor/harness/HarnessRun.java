@@ -3,14 +3,12 @@ package io.github.sparkmesos.executor.harness;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
-import io.github.sparkmesos.executor.demo.Demo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,11 +19,7 @@ public final class HarnessRun {
 
   /** A LAUNCH TaskInfo whose Spark document runs {@code command} instead of the backend. */
   public static String commandTask(String taskId, String command) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("conf", Map.of());
-    doc.put("backend", backend(taskId));
-    doc.put("command", command);
-    return Demo.taskInfoJson(taskId, new com.google.gson.Gson().toJson(doc).getBytes(StandardCharsets.UTF_8));
+    return TaskFile.commandTask(taskId, command, Map.of());
   }
 
   public static Map<String, Object> backend(String taskId) {

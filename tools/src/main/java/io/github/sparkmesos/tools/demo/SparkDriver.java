@@ -1,4 +1,4 @@
-package io.github.sparkmesos.executor.demo;
+package io.github.sparkmesos.tools.demo;
 
 import io.github.sparkmesos.executor.task.JavaModuleOptions;
 import io.github.sparkmesos.os.ChildProcess;

@@ -1,18 +1,19 @@
-package io.github.sparkmesos.executor.spark;
+package io.github.sparkmesos.tools.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
-import io.github.sparkmesos.executor.demo.Demo;
-import io.github.sparkmesos.executor.demo.FileServer;
-import io.github.sparkmesos.executor.demo.SparkDistribution;
-import io.github.sparkmesos.executor.demo.SparkDriver;
 import io.github.sparkmesos.executor.harness.Harness;
 import io.github.sparkmesos.executor.harness.HarnessRun;
+import io.github.sparkmesos.executor.harness.TaskFile;
 import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.task.SparkLaunch;
 import io.github.sparkmesos.executor.task.SparkTaskDocument;
+import io.github.sparkmesos.tools.demo.Demo;
+import io.github.sparkmesos.tools.demo.FileServer;
+import io.github.sparkmesos.tools.demo.SparkDistribution;
+import io.github.sparkmesos.tools.demo.SparkDriver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class SparkEndToEndTest {
           "cores", 1, "hostname", "127.0.0.1"));
       // the command Spark would run, beside a grandchild that ignores SIGTERM
       doc.put("command", "sh -c \"trap '' TERM; exec sleep 1000\" & " + sparkCommand(doc));
-      Harness harness = HarnessRun.start(dir, Demo.taskInfoJson("2",
+      Harness harness = HarnessRun.start(dir, TaskFile.taskInfoJson("2",
           new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)), "--kill-grace", "2secs");
       awaitLine(driver, dir.resolve("driver"), "PI_RESULT");
       harness.kill("2");
@@ -124,7 +125,7 @@ class SparkEndToEndTest {
     doc.put("conf", Map.of("spark.executor.uri", executorUri));
     doc.put("backend", HarnessRun.backend("3"));
     doc.put("command", "cd spark-3*/bin && test -x spark-class && exit 3");
-    HarnessRun.Run run = HarnessRun.run(dir, Demo.taskInfoJson("3",
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.taskInfoJson("3",
         new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)));
     Harness.Update last = run.result().terminal("3");
     assertEquals(TaskState.TASK_FAILED, last.state());
@@ -138,7 +139,7 @@ class SparkEndToEndTest {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("conf", Map.of("spark.executor.uri", executorUri + "#sha256=" + wrong));
     doc.put("backend", HarnessRun.backend("c"));
-    HarnessRun.Run run = HarnessRun.run(dir, Demo.taskInfoJson("c",
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.taskInfoJson("c",
         new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)));
     Harness.Update last = run.result().terminal("c");
     assertEquals(TaskState.TASK_FAILED, last.state());
@@ -159,7 +160,7 @@ class SparkEndToEndTest {
     doc.put("command", "test -x spark-3.5.9-bin-sme/bin/spark-class");
     for (String id : List.of("first", "second")) {
       doc.put("backend", HarnessRun.backend(id));
-      HarnessRun.Run run = HarnessRun.run(dir.resolve(id), Demo.taskInfoJson(id,
+      HarnessRun.Run run = HarnessRun.run(dir.resolve(id), TaskFile.taskInfoJson(id,
           new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)), "--fetch-cache", dir.resolve("cache").toString());
       assertEquals(TaskState.TASK_FINISHED, run.result().terminal(id).state(), run.stdout().toString());
       List<String> starting = run.result().updates().stream().filter(u -> u.state() == TaskState.TASK_STARTING)

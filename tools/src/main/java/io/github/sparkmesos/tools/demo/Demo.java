@@ -1,4 +1,4 @@
-package io.github.sparkmesos.executor.demo;
+package io.github.sparkmesos.tools.demo;
 
 import com.google.gson.Gson;
 import io.github.sparkmesos.executor.harness.Harness;
@@ -90,10 +90,6 @@ public final class Demo {
     document.put("version", 1);
     document.put("conf", conf);
     document.put("backend", backend);
-    return taskInfoJson(taskId, new Gson().toJson(document).getBytes(StandardCharsets.UTF_8));
-  }
-
-  public static String taskInfoJson(String taskId, byte[] data) {
-    return TaskFile.taskInfoJson(taskId, data);
+    return TaskFile.taskInfoJson(taskId, new Gson().toJson(document).getBytes(StandardCharsets.UTF_8));
   }
 }

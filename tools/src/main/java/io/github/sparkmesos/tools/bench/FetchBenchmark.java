@@ -1,4 +1,4 @@
-package io.github.sparkmesos.executor.bench;
+package io.github.sparkmesos.tools.bench;
 
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.FetchException;

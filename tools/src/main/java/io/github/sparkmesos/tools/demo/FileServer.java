@@ -1,4 +1,4 @@
-package io.github.sparkmesos.executor.demo;
+package io.github.sparkmesos.tools.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

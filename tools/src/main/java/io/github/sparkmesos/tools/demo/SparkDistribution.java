@@ -1,4 +1,4 @@
-package io.github.sparkmesos.executor.demo;
+package io.github.sparkmesos.tools.demo;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
