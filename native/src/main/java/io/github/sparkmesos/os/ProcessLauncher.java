@@ -34,26 +34,8 @@ public final class ProcessLauncher {
 
     Pointer actions = Memory.allocateDirect(rt, SPAWN_STRUCT);
     Pointer attr = Memory.allocateDirect(rt, SPAWN_STRUCT);
-    check(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
-    check(libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
     try {
-      check(libc.posix_spawn_file_actions_addopen(actions, 0, cString(rt, "/dev/null", keepAlive),
-          LibC.O_RDONLY, 0), "open /dev/null");
-      redirect(libc, rt, actions, 1, spec.stdout(), keepAlive);
-      redirect(libc, rt, actions, 2, spec.stderr(), keepAlive);
-      check(libc.posix_spawn_file_actions_addchdir_np(actions,
-          cString(rt, spec.workingDirectory().toString(), keepAlive)), "chdir");
-      check(libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), "closefrom");
-
-      Pointer noSignals = Memory.allocateDirect(rt, SIGSET);
-      Pointer allSignals = Memory.allocateDirect(rt, SIGSET);
-      libc.sigemptyset(noSignals);
-      libc.sigfillset(allSignals);
-      check(libc.posix_spawnattr_setsigmask(attr, noSignals), "setsigmask");
-      check(libc.posix_spawnattr_setsigdefault(attr, allSignals), "setsigdefault");
-      check(libc.posix_spawnattr_setflags(attr, (short) (LibC.POSIX_SPAWN_SETSID
-          | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK)), "setflags");
-
+      configure(libc, rt, actions, attr, spec, keepAlive);
       Pointer argv = cStringArray(rt, spec.argv(), keepAlive);
       List<String> env = new ArrayList<>();
       for (Map.Entry<String, String> e : spec.environment().entrySet()) {
@@ -79,6 +61,51 @@ public final class ProcessLauncher {
       libc.posix_spawn_file_actions_destroy(actions);
       libc.posix_spawnattr_destroy(attr);
     }
+  }
+
+  /**
+   * Binds every native call a spawn makes and starts the reaper, without starting anything: the
+   * first task's launch then pays no binding cost. Safe to call from any thread, any number of times.
+   */
+  public static void prepare() throws IOException {
+    Reaper.get();
+    LibC libc = LibC.INSTANCE;
+    Runtime rt = LibC.runtime();
+    Pointer actions = Memory.allocateDirect(rt, SPAWN_STRUCT);
+    Pointer attr = Memory.allocateDirect(rt, SPAWN_STRUCT);
+    try {
+      configure(libc, rt, actions, attr, ProcessSpec.of(List.of("true"), Map.of(), Path.of("/"))
+          .withOutput(Path.of("/dev/null"), Path.of("/dev/null")), new ArrayList<>());
+    } finally {
+      libc.posix_spawn_file_actions_destroy(actions);
+      libc.posix_spawnattr_destroy(attr);
+    }
+    int self = (int) ProcessHandle.current().pid();
+    libc.kill(self, 0);
+    ProcessTable.inSession(self); // what "group gone" reads after every exit
+  }
+
+  /** The child's file actions and attributes: its descriptors, directory, session and signals. */
+  private static void configure(LibC libc, Runtime rt, Pointer actions, Pointer attr, ProcessSpec spec,
+      List<Pointer> keepAlive) throws IOException {
+    check(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+    check(libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
+    check(libc.posix_spawn_file_actions_addopen(actions, 0, cString(rt, "/dev/null", keepAlive),
+        LibC.O_RDONLY, 0), "open /dev/null");
+    redirect(libc, rt, actions, 1, spec.stdout(), keepAlive);
+    redirect(libc, rt, actions, 2, spec.stderr(), keepAlive);
+    check(libc.posix_spawn_file_actions_addchdir_np(actions,
+        cString(rt, spec.workingDirectory().toString(), keepAlive)), "chdir");
+    check(libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), "closefrom");
+
+    Pointer noSignals = Memory.allocateDirect(rt, SIGSET);
+    Pointer allSignals = Memory.allocateDirect(rt, SIGSET);
+    libc.sigemptyset(noSignals);
+    libc.sigfillset(allSignals);
+    check(libc.posix_spawnattr_setsigmask(attr, noSignals), "setsigmask");
+    check(libc.posix_spawnattr_setsigdefault(attr, allSignals), "setsigdefault");
+    check(libc.posix_spawnattr_setflags(attr, (short) (LibC.POSIX_SPAWN_SETSID
+        | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK)), "setflags");
   }
 
   /**

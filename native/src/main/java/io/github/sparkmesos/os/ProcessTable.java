@@ -1,7 +1,6 @@
 package io.github.sparkmesos.os;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,36 +37,78 @@ public final class ProcessTable {
   }
 
   public static List<Entry> all() {
-    List<Entry> entries = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-      for (Path dir : dirs) {
-        Entry e = read(dir);
+    String[] names = PROC.list();
+    if (names == null) {
+      throw new java.io.UncheckedIOException(new IOException("cannot list /proc"));
+    }
+    List<Entry> entries = new ArrayList<>(names.length);
+    for (String name : names) {
+      if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+        Entry e = read(name);
         if (e != null) {
           entries.add(e);
         }
       }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
     return entries;
   }
 
-  private static Entry read(Path dir) {
-    String stat;
+  private static final java.io.File PROC = new java.io.File("/proc");
+
+  /** Parses /proc/PID/stat by hand: this runs after every reap, and a task's end waits for it. */
+  private static Entry read(String pid) {
+    byte[] stat;
     try {
-      stat = Files.readString(dir.resolve("stat"));
+      stat = Files.readAllBytes(Path.of("/proc", pid, "stat"));
     } catch (IOException e) {
       return null; // gone meanwhile
     }
     // "pid (comm) state ppid pgrp session ..."; comm may hold spaces and parentheses
-    int open = stat.indexOf('(');
-    int close = stat.lastIndexOf(')');
-    if (open < 0 || close < open) {
+    int open = indexOf(stat, (byte) '(', 0);
+    int close = lastIndexOf(stat, (byte) ')');
+    if (open < 0 || close < open || close + 2 >= stat.length) {
       return null;
     }
-    String[] rest = stat.substring(close + 2).split(" ");
-    return new Entry(Integer.parseInt(stat.substring(0, open).trim()), rest[0].charAt(0),
-        Integer.parseInt(rest[1]), Integer.parseInt(rest[2]), Integer.parseInt(rest[3]),
-        stat.substring(open + 1, close));
+    int[] at = {close + 2};
+    char state = (char) stat[at[0]];
+    at[0] += 2;
+    int ppid = number(stat, at);
+    int pgid = number(stat, at);
+    int sid = number(stat, at);
+    return new Entry(Integer.parseInt(pid), state, ppid, pgid, sid,
+        new String(stat, open + 1, close - open - 1, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** The (possibly negative) decimal number at {@code at[0]}; moves past it and the space after. */
+  private static int number(byte[] b, int[] at) {
+    int i = at[0];
+    boolean negative = b[i] == '-';
+    if (negative) {
+      i++;
+    }
+    int n = 0;
+    while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+      n = n * 10 + (b[i++] - '0');
+    }
+    at[0] = i + 1;
+    return negative ? -n : n;
+  }
+
+  private static int indexOf(byte[] b, byte c, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOf(byte[] b, byte c) {
+    for (int i = b.length - 1; i >= 0; i--) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

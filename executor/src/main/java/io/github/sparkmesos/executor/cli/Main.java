@@ -1,6 +1,7 @@
 package io.github.sparkmesos.executor.cli;
 
 import io.github.sparkmesos.executor.Executor;
+import io.github.sparkmesos.executor.Warmup;
 import io.github.sparkmesos.executor.harness.Harness;
 import io.github.sparkmesos.executor.harness.HarnessOptions;
 import io.github.sparkmesos.executor.mesos.AgentConnection;
@@ -75,6 +76,8 @@ public final class Main {
         throw new IllegalArgumentException("unknown executor option '" + args.get(i) + "'\n" + USAGE);
       }
     }
+    // on a second core while the JVM sets up its first SUBSCRIBE: the first LAUNCH follows right after it
+    Warmup.start(format);
     AgentEnvironment agentEnv = AgentEnvironment.from(env);
     AgentConnection agent = new AgentConnection(agentEnv, format);
     return new Executor(agentEnv, agent, env, new Fetcher(fetcherOptions(env), Main::runCommand)).run();
