@@ -1,28 +1,17 @@
 package io.github.sparkmesos.executor.cli;
 
-import io.github.sparkmesos.executor.Executor;
-import io.github.sparkmesos.executor.Warmup;
+import io.github.sparkmesos.executor.ExecutorMain;
 import io.github.sparkmesos.executor.harness.Harness;
 import io.github.sparkmesos.executor.harness.HarnessOptions;
-import io.github.sparkmesos.executor.mesos.AgentConnection;
-import io.github.sparkmesos.executor.mesos.AgentEnvironment;
-import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.executor.util.Log;
-import io.github.sparkmesos.fetcher.Fetcher;
-import io.github.sparkmesos.fetcher.FetcherOptions;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code spark-mesos-executor [executor|harness|fetch] ...}: the ways in. The demo and the benchmarks are
  * the tools module's (io.github.sparkmesos.tools.ToolsMain), which hands every other mode to this class.
  */
 public final class Main {
-
-  /** json or protobuf: what the executor speaks to the agent (protobuf by default). */
-  public static final String CONTENT_TYPE_VARIABLE = "SPARK_MESOS_EXECUTOR_CONTENT_TYPE";
 
   private static final String USAGE = """
       usage: spark-mesos-executor [executor] [--content-type json|protobuf]
@@ -45,7 +34,7 @@ public final class Main {
     List<String> rest = args.isEmpty() || args.get(0).startsWith("--") ? args : args.subList(1, args.size());
     try {
       return switch (mode) {
-        case "executor" -> executor(rest, System.getenv());
+        case "executor" -> ExecutorMain.run(rest, System.getenv());
         case "harness" -> harness(rest);
         case "fetch" -> {
           Log.component("fetch");
@@ -64,54 +53,6 @@ public final class Main {
       Log.error(e.getMessage());
       return 2;
     }
-  }
-
-  static int executor(List<String> args, Map<String, String> env) {
-    Log.component("executor");
-    WireFormat format = WireFormat.parse(Optional.ofNullable(env.get(CONTENT_TYPE_VARIABLE)).orElse("protobuf"));
-    for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).equals("--content-type") && i + 1 < args.size()) {
-        format = WireFormat.parse(args.get(++i));
-      } else {
-        throw new IllegalArgumentException("unknown executor option '" + args.get(i) + "'\n" + USAGE);
-      }
-    }
-    // on a second core while the JVM sets up its first SUBSCRIBE: the first LAUNCH follows right after it
-    Warmup.start(format);
-    AgentEnvironment agentEnv = AgentEnvironment.from(env);
-    AgentConnection agent = new AgentConnection(agentEnv, format);
-    return new Executor(agentEnv, agent, env, new Fetcher(fetcherOptions(env), Main::runCommand)).run();
-  }
-
-  /** The fetcher's external commands (the hadoop CLI), through the one launcher and reaper of this JVM. */
-  static io.github.sparkmesos.fetcher.CommandRunner.Result runCommand(List<String> argv, Map<String, String> env,
-      java.nio.file.Path dir, java.time.Duration timeout) throws java.io.IOException, InterruptedException {
-    io.github.sparkmesos.os.Command.Completed done = io.github.sparkmesos.os.Command.run(argv, env, dir, timeout);
-    return new io.github.sparkmesos.fetcher.CommandRunner.Result(done.status().shellCode(), done.stderr());
-  }
-
-  /** The node's fetch cache directory (off when unset). */
-  public static final String FETCH_CACHE_VARIABLE = "SPARK_MESOS_EXECUTOR_FETCH_CACHE";
-  /** Its size bound, as Spark writes sizes (10g, 512m); 10g when unset. */
-  public static final String FETCH_CACHE_MAX_VARIABLE = "SPARK_MESOS_EXECUTOR_FETCH_CACHE_MAX";
-
-  static FetcherOptions fetcherOptions(Map<String, String> env) {
-    FetcherOptions options = FetcherOptions.defaults();
-    String cache = env.get(FETCH_CACHE_VARIABLE);
-    if (cache != null && !cache.isBlank()) {
-      options = options.withCacheDirectory(java.nio.file.Path.of(cache).toAbsolutePath());
-    }
-    String max = env.get(FETCH_CACHE_MAX_VARIABLE);
-    if (max != null && !max.isBlank()) {
-      try {
-        long mib = new io.github.sparkmesos.executor.task.SparkConf(Map.of("max", max)).mebibytes("max", 10240);
-        options = options.withCacheMaxBytes(Math.max(1, mib) << 20);
-      } catch (io.github.sparkmesos.executor.task.InvalidTaskException e) {
-        throw new IllegalArgumentException(FETCH_CACHE_MAX_VARIABLE + ": '" + max
-            + "' is not a size such as 10g or 512m");
-      }
-    }
-    return options;
   }
 
   static int harness(List<String> args) throws java.io.UncheckedIOException {

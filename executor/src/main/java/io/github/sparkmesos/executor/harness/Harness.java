@@ -2,7 +2,7 @@ package io.github.sparkmesos.executor.harness;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import io.github.sparkmesos.executor.cli.Main;
+import io.github.sparkmesos.executor.ExecutorMain;
 import io.github.sparkmesos.executor.mesos.Durations;
 import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.util.Log;
@@ -250,7 +250,7 @@ public final class Harness {
       env.put("MESOS_DOMAIN_SOCKET", relay.path().toString());
     }
     tls.ifPresent(t -> env.putAll(t.executorEnvironment()));
-    env.put(Main.CONTENT_TYPE_VARIABLE, options.contentType().name().toLowerCase(Locale.ROOT));
+    env.put(ExecutorMain.CONTENT_TYPE_VARIABLE, options.contentType().name().toLowerCase(Locale.ROOT));
     env.put(RUN_MARKER, runId);
     env.putAll(options.executorEnvironment());
     return env;
@@ -260,6 +260,6 @@ public final class Harness {
   static List<String> defaultExecutorCommand() {
     return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dcom.google.protobuf.use_unsafe_pre22_gencode", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "executor");
+        "-cp", System.getProperty("java.class.path"), ExecutorMain.class.getName());
   }
 }

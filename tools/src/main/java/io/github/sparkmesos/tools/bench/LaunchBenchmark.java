@@ -2,7 +2,7 @@ package io.github.sparkmesos.tools.bench;
 
 import io.github.sparkmesos.executor.harness.TaskFile;
 
-import io.github.sparkmesos.executor.cli.Main;
+import io.github.sparkmesos.executor.ExecutorMain;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.Command;
 import io.github.sparkmesos.tools.bench.UpdateArrivals.Arrival;
@@ -60,7 +60,7 @@ public final class LaunchBenchmark {
     this.jvm = "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' " + JVM_FLAGS;
     // the executor as bin/spark-mesos-executor starts it: its own jar and lib, nothing of the tools
     this.executorCommand = "exec " + jvm + " -cp '" + home.resolve("executor/target/spark-mesos-executor.jar") + ":"
-        + home.resolve("executor/target/lib") + "/*' " + Main.class.getName() + " executor";
+        + home.resolve("executor/target/lib") + "/*' " + ExecutorMain.class.getName();
   }
 
   public static int run(List<String> args) throws Exception {
@@ -255,7 +255,7 @@ public final class LaunchBenchmark {
   private static long executorPid(ExecutorRun run, String taskId) throws Exception {
     long pid = run.executorPid(taskId);
     String commandLine = Procs.commandLine(pid);
-    if (!commandLine.contains(Main.class.getName())) {
+    if (!commandLine.contains(ExecutorMain.class.getName())) {
       throw new IllegalStateException("the parent of task " + taskId + " is not the executor: " + commandLine);
     }
     return pid;
