@@ -2,7 +2,7 @@ package io.github.sparkmesos.tools.bench;
 
 import io.github.sparkmesos.executor.harness.TaskFile;
 
-import io.github.sparkmesos.executor.ExecutorMain;
+import io.github.sparkmesos.executor.cli.Main;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.Command;
 import io.github.sparkmesos.tools.bench.UpdateArrivals.Arrival;
@@ -58,9 +58,9 @@ public final class LaunchBenchmark {
     this.work = work;
     this.executorUri = executorUri;
     this.jvm = "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' " + JVM_FLAGS;
-    // the executor as bin/spark-mesos-executor starts it: its own jar and lib, nothing of the tools
-    this.executorCommand = "exec " + jvm + " -cp '" + home.resolve("executor/target/spark-mesos-executor.jar") + ":"
-        + home.resolve("executor/target/lib") + "/*' " + ExecutorMain.class.getName();
+    // the executor exactly as an agent would start it: through bin/spark-mesos-executor (its own jar, lib and
+    // class data sharing archive), nothing of the tools
+    this.executorCommand = "exec '" + home.resolve("bin/spark-mesos-executor") + "' executor";
   }
 
   public static int run(List<String> args) throws Exception {
@@ -255,7 +255,7 @@ public final class LaunchBenchmark {
   private static long executorPid(ExecutorRun run, String taskId) throws Exception {
     long pid = run.executorPid(taskId);
     String commandLine = Procs.commandLine(pid);
-    if (!commandLine.contains(ExecutorMain.class.getName())) {
+    if (!commandLine.contains(Main.class.getName())) {
       throw new IllegalStateException("the parent of task " + taskId + " is not the executor: " + commandLine);
     }
     return pid;
