@@ -1,5 +1,6 @@
 package io.github.sparkmesos.executor.harness;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.github.sparkmesos.executor.ExecutorMain;
@@ -42,6 +43,8 @@ public final class Harness {
   /** Set in the executor's environment, so the harness can find every process of this run. */
   public static final String RUN_MARKER = "SPARK_MESOS_HARNESS_RUN";
 
+  private static final Gson JSON_LINES = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
   /** A status update as the harness received it. */
   public record Update(String taskId, TaskState state, String reason, String message, String source, double timestamp,
       String uuid) {
@@ -54,7 +57,7 @@ public final class Harness {
       o.addProperty("message", message);
       o.addProperty("source", source);
       o.addProperty("timestamp", timestamp);
-      return new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o);
+      return JSON_LINES.toJson(o);
     }
   }
 

@@ -121,8 +121,8 @@ public final class TaskPipeline implements Runnable {
       reporter.status(TaskState.TASK_RUNNING, null, "Command started as " + started.id());
       ExitStatus exit = SuperviseStep.run(started, this::lingerGrace, log);
       ExitMapping.Terminal end = ExitMapping.of(exit, killRequested(), log.stderr());
-      log.note(end.message());
       reporter.status(end.state(), end.reason(), end.message());
+      log.note(end.message());
     } catch (FetchStep.Killed e) {
       reporter.status(TaskState.TASK_KILLED, null, "Task killed while fetching its URIs");
     } catch (LaunchFailedException e) {

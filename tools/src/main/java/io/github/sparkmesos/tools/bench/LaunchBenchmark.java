@@ -111,8 +111,8 @@ public final class LaunchBenchmark {
     FileArrivals marks = new FileArrivals(dir.resolve("marks"));
     Path gate = fifo(dir.resolve("gate"));
     Path stamp = dir.resolve("exit-stamp");
-    String command = ExecutorRun.marker(marks.dir(), "a") + "read x <> '" + gate + "'; date +%s%N > '" + stamp
-        + "'; exit 0";
+    String command = ExecutorRun.marker(marks.dir(), "a") + "read x <> '" + gate + "'; exec date +%s%N > '" + stamp
+        + "'"; // date is the task's last process: its exit is the task's
     // held open here, so what is written stays in the pipe until the task reads it
     try (RandomAccessFile release = new RandomAccessFile(gate.toFile(), "rw");
         ExecutorRun run = ExecutorRun.start(dir, marks, List.of(TaskFile.commandTask("a", command, Map.of())),
