@@ -1,12 +1,11 @@
 package io.github.sparkmesos.fetcher;
 
-import io.github.sparkmesos.testing.LoopbackServer;
-
 import static io.github.sparkmesos.fetcher.TestFiles.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparkmesos.testing.LoopbackServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,7 +1,5 @@
 package io.github.sparkmesos.fetcher;
 
-import io.github.sparkmesos.testing.LoopbackServer;
-
 import static io.github.sparkmesos.fetcher.TestFiles.list;
 import static io.github.sparkmesos.fetcher.TestFiles.mode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -10,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparkmesos.testing.LoopbackServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
 package io.github.sparkmesos.fetcher;
 
-import io.github.sparkmesos.testing.Waits;
-
 import static io.github.sparkmesos.fetcher.FaultServer.brokenChunkedAfter;
 import static io.github.sparkmesos.fetcher.FaultServer.resetAfter;
 import static io.github.sparkmesos.fetcher.FaultServer.serve;
@@ -18,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparkmesos.fetcher.FaultServer.Resource;
+import io.github.sparkmesos.testing.Waits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparkmesos.testing.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class HarnessProtocolTest {
         + " touch " + ready + "; wait";
     Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("k", command), "--kill-grace", "300ms",
         "--task-killing-state");
-    Fixtures.awaitFile(ready);
+    Waits.awaitFile(ready);
     harness.kill("k");
     HarnessRun.Run run = HarnessRun.finish(harness);
     // the task may create its file before its TASK_RUNNING is out: then KILL overtakes it and no RUNNING follows
@@ -143,7 +144,7 @@ class HarnessProtocolTest {
   void shutdownKillsTheTasksAndTheExecutorExits(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
     Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("s", "touch " + ready + "; exec sleep 1000"));
-    Fixtures.awaitFile(ready);
+    Waits.awaitFile(ready);
     harness.shutdown();
     HarnessRun.Run run = HarnessRun.finish(harness);
     assertEquals(TaskState.TASK_KILLED, run.result().terminal("s").state());
@@ -156,14 +157,14 @@ class HarnessProtocolTest {
     String task = HarnessRun.commandTask("p", "touch " + ready + "; exec sleep 1000").replaceFirst("\\{",
         "{\"kill_policy\": {\"grace_period\": {\"nanoseconds\": 7000000000}},");
     Harness fromTask = HarnessRun.start(dir.resolve("a"), task);
-    Fixtures.awaitFile(ready);
+    Waits.awaitFile(ready);
     fromTask.kill("p");
     HarnessRun.finish(fromTask);
     assertTrue(Files.readString(dir.resolve("a/sandbox/stderr")).contains("KILL task p (grace 7000 ms)"));
 
     Files.delete(ready);
     Harness fromKill = HarnessRun.start(dir.resolve("b"), task, "--kill-grace", "250ms");
-    Fixtures.awaitFile(ready);
+    Waits.awaitFile(ready);
     fromKill.kill("p");
     HarnessRun.Run run = HarnessRun.finish(fromKill);
     assertTrue(Files.readString(dir.resolve("b/sandbox/stderr")).contains("KILL task p (grace 250 ms)"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparkmesos.testing.Waits;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -44,7 +45,7 @@ class HarnessRestartTest {
     }
     Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("l", "touch " + ready + "; exec sleep 1000"),
         options.toArray(String[]::new));
-    Fixtures.awaitFile(ready);
+    Waits.awaitFile(ready);
     // a stopped executor cannot re-subscribe; the agent's SIGKILL still ends it
     signal("STOP", harness.executorPid());
     harness.restart();
@@ -76,7 +77,7 @@ class HarnessRestartTest {
     Path ready = dir.resolve("ready");
     Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("s", "touch " + ready + "; exec sleep 1000"),
         "--checkpoint", "--restart-duration", "400ms", "--env", "MESOS_SUBSCRIPTION_BACKOFF_MAX=100ms");
-    Fixtures.awaitFile(ready);
+    Waits.awaitFile(ready);
     harness.restart();
     harness.shutdown(); // lost: the agent is down; the executor learns of it when it subscribes again
     HarnessRun.Run run = HarnessRun.finish(harness);
@@ -91,7 +92,7 @@ class HarnessRestartTest {
     Path ready = dir.resolve("ready");
     Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("w", "touch " + ready + "; exec sleep 1000"),
         "--terminating-framework", "--shutdown-grace-period", "3mins");
-    Fixtures.awaitFile(ready);
+    Waits.awaitFile(ready);
     harness.shutdown();
     HarnessRun.Run run = HarnessRun.finish(harness);
     assertEquals(TaskState.TASK_KILLED, run.result().terminal("w").state(), run.stdout().toString());

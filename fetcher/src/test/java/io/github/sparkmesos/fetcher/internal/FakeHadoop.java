@@ -1,9 +1,8 @@
 package io.github.sparkmesos.fetcher.internal;
 
-import io.github.sparkmesos.testing.Skips;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.sparkmesos.testing.Skips;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URL;

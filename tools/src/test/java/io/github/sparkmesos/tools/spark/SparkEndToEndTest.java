@@ -10,6 +10,7 @@ import io.github.sparkmesos.executor.harness.TaskFile;
 import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.task.SparkLaunch;
 import io.github.sparkmesos.executor.task.SparkTaskDocument;
+import io.github.sparkmesos.testing.Skips;
 import io.github.sparkmesos.tools.demo.Demo;
 import io.github.sparkmesos.tools.demo.FileServer;
 import io.github.sparkmesos.tools.demo.SparkDistribution;
@@ -25,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,13 +45,7 @@ class SparkEndToEndTest {
   static void distribution() throws Exception {
     Path home = Path.of(System.getProperty("sme.home", "..")).toAbsolutePath().normalize();
     layout = SparkDriver.Layout.of(home);
-    if (!layout.built()) {
-      String why = "Spark jars not built under " + home + "/spark-testkit/target (run ./mvnw package)";
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException(why + "; CI=true never skips");
-      }
-      Assumptions.abort(why);
-    }
+    Skips.require(layout.built(), "Spark jars not built under " + home + "/spark-testkit/target (run ./mvnw package)");
     Path tarball = SparkDistribution.ensureTarball(layout.sparkJars(), home.resolve("build/spark"));
     server = new FileServer(tarball.getParent());
     executorUri = server.url(tarball.getFileName().toString());

@@ -1,7 +1,5 @@
 package io.github.sparkmesos.fetcher.internal.cache;
 
-import io.github.sparkmesos.testing.Skips;
-
 import static io.github.sparkmesos.fetcher.internal.cache.TestTree.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +13,7 @@ import io.github.sparkmesos.fetcher.FetchRequest;
 import io.github.sparkmesos.fetcher.FetchResult;
 import io.github.sparkmesos.fetcher.Fetcher;
 import io.github.sparkmesos.fetcher.FetcherOptions;
+import io.github.sparkmesos.testing.Skips;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
