@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ class HarnessProtocolTest {
   @ParameterizedTest
   @ValueSource(strings = {"json", "protobuf"})
   void aCommandRunsToTaskFinishedInBothContentTypes(String contentType, @TempDir Path dir) throws Exception {
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("t1", "echo hello from the task"),
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("t1", "echo hello from the task", Map.of()),
         "--content-type", contentType);
     assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
     assertEquals(FINISHED, run.result().states("t1"));
@@ -39,7 +40,7 @@ class HarnessProtocolTest {
 
   @Test
   void aNonZeroExitIsTaskFailedWithTheCode(@TempDir Path dir) throws Exception {
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("t3", "exit 3"));
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("t3", "exit 3", Map.of()));
     Harness.Update last = run.result().terminal("t3");
     assertEquals(TaskState.TASK_FAILED, last.state());
     assertTrue(last.message().contains("exited with status 3"), last.message());
@@ -50,7 +51,7 @@ class HarnessProtocolTest {
   void badDocumentsFailTheirTaskAndTheExecutorServesTheOthers(@TempDir Path dir) throws Exception {
     String notJson = TaskFile.taskInfoJson("bad-json", "{not json".getBytes(StandardCharsets.UTF_8));
     String noBackend = TaskFile.taskInfoJson("no-backend", "{\"conf\":{}}".getBytes(StandardCharsets.UTF_8));
-    String good = HarnessRun.commandTask("good", "exit 0");
+    String good = TaskFile.commandTask("good", "exit 0", Map.of());
     HarnessRun.Run run = HarnessRun.run(dir, "[" + notJson + "," + noBackend + "," + good + "]");
 
     Harness.Update bad = run.result().terminal("bad-json");
@@ -69,7 +70,7 @@ class HarnessProtocolTest {
     Path ready = dir.resolve("ready");
     String command = "trap '' TERM; (trap '' TERM; exec sleep 1000) & (sh -c \"trap '' TERM; sleep 1001\" &);"
         + " touch " + ready + "; wait";
-    Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("k", command), "--kill-grace", "300ms",
+    Harness harness = HarnessRun.start(dir, TaskFile.commandTask("k", command, Map.of()), "--kill-grace", "300ms",
         "--task-killing-state");
     Waits.awaitFile(ready);
     harness.kill("k");
@@ -89,7 +90,7 @@ class HarnessProtocolTest {
   @Test
   void updatesAreReplayedAfterAnAgentRestartWithCheckpointing(@TempDir Path dir) throws Exception {
     // the agent restarts as soon as TASK_RUNNING arrives: that ACK is lost, the task ends during the outage
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("r", "exit 0"), "--checkpoint",
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("r", "exit 0", Map.of()), "--checkpoint",
         "--restart-agent-after", "0ms", "--restart-duration", "2secs",
         "--env", "MESOS_SUBSCRIPTION_BACKOFF_MAX=300ms");
     assertEquals(FINISHED, run.result().states("r"), "no update lost and none twice: " + run.stdout());
@@ -102,7 +103,7 @@ class HarnessProtocolTest {
 
   @Test
   void withoutCheckpointingADisconnectedExecutorKillsItsTasksAndExits(@TempDir Path dir) throws Exception {
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("n", "exec sleep 1000"),
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("n", "exec sleep 1000", Map.of()),
         "--restart-agent-after", "0ms", "--restart-duration", "30secs");
     assertNotEquals(0, run.result().executorExit().orElseThrow().code(), "the executor gave up");
     assertEquals(1, run.result().subscriptions());
@@ -116,7 +117,7 @@ class HarnessProtocolTest {
 
   @Test
   void theTokenIsSentAndNeverReachesTheTask(@TempDir Path dir) throws Exception {
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("tok", "env > env.txt"), "--authenticate");
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("tok", "env > env.txt", Map.of()), "--authenticate");
     assertEquals(0, run.result().exitCode(), run.result().problems().toString());
     String env = Files.readString(dir.resolve("sandbox/tasks/tok/env.txt"));
     assertFalse(env.contains("MESOS_EXECUTOR_AUTHENTICATION_TOKEN"), env);
@@ -143,7 +144,7 @@ class HarnessProtocolTest {
   @Test
   void shutdownKillsTheTasksAndTheExecutorExits(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
-    Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("s", "touch " + ready + "; exec sleep 1000"));
+    Harness harness = HarnessRun.start(dir, TaskFile.commandTask("s", "touch " + ready + "; exec sleep 1000", Map.of()));
     Waits.awaitFile(ready);
     harness.shutdown();
     HarnessRun.Run run = HarnessRun.finish(harness);
@@ -154,7 +155,7 @@ class HarnessProtocolTest {
   @Test
   void theKillPolicyOfKillWinsOverTheTaskInfosWhichWinsOverTheDefault(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
-    String task = HarnessRun.commandTask("p", "touch " + ready + "; exec sleep 1000").replaceFirst("\\{",
+    String task = TaskFile.commandTask("p", "touch " + ready + "; exec sleep 1000", Map.of()).replaceFirst("\\{",
         "{\"kill_policy\": {\"grace_period\": {\"nanoseconds\": 7000000000}},");
     Harness fromTask = HarnessRun.start(dir.resolve("a"), task);
     Waits.awaitFile(ready);
@@ -173,7 +174,7 @@ class HarnessProtocolTest {
 
   @Test
   void withCheckpointingTheExecutorGivesUpAfterTheRecoveryTimeout(@TempDir Path dir) throws Exception {
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("g", "exec sleep 1000"), "--checkpoint",
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("g", "exec sleep 1000", Map.of()), "--checkpoint",
         "--restart-agent-after", "0ms", "--restart-duration", "10mins",
         "--env", "MESOS_RECOVERY_TIMEOUT=1secs", "--env", "MESOS_SUBSCRIPTION_BACKOFF_MAX=200ms");
     assertNotEquals(0, run.result().executorExit().orElseThrow().code());

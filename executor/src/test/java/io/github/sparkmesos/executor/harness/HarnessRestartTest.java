@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sparkmesos.testing.Waits;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ class HarnessRestartTest {
   @Test
   void theExecutorResubscribesThroughEveryPhaseAndNoUpdateIsLostOrRepeated(@TempDir Path dir) throws Exception {
     // the TASK_RUNNING ACK is lost to the restart; the task ends while the agent is away or recovering
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("p", "sleep 2"), "--checkpoint",
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("p", "sleep 2", Map.of()), "--checkpoint",
         "--restart-agent-after", "0ms", "--restart-duration", "2secs",
         "--env", "MESOS_SUBSCRIPTION_BACKOFF_MAX=50ms");
     Harness.Result result = run.result();
@@ -43,7 +44,7 @@ class HarnessRestartTest {
     if (partitionAware) {
       options.add("--partition-aware");
     }
-    Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("l", "touch " + ready + "; exec sleep 1000"),
+    Harness harness = HarnessRun.start(dir, TaskFile.commandTask("l", "touch " + ready + "; exec sleep 1000", Map.of()),
         options.toArray(String[]::new));
     Waits.awaitFile(ready);
     // a stopped executor cannot re-subscribe; the agent's SIGKILL still ends it
@@ -62,7 +63,7 @@ class HarnessRestartTest {
   @Test
   void anExecutorThatNeverSubscribesIsDestroyedAtTheRegistrationTimeout(@TempDir Path dir) throws Exception {
     // the real executor, pointed at a port where nothing listens
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("r", "true"),
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("r", "true", Map.of()),
         "--executor-registration-timeout", "1secs", "--env", "MESOS_AGENT_ENDPOINT=127.0.0.1:1");
     Harness.Update last = run.result().terminal("r");
     assertEquals(TaskState.TASK_FAILED, last.state(), run.stdout().toString());
@@ -75,7 +76,7 @@ class HarnessRestartTest {
   @Test
   void aSubscribeAfterShutdownGetsShutdownAndAClosedStream(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
-    Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("s", "touch " + ready + "; exec sleep 1000"),
+    Harness harness = HarnessRun.start(dir, TaskFile.commandTask("s", "touch " + ready + "; exec sleep 1000", Map.of()),
         "--checkpoint", "--restart-duration", "400ms", "--env", "MESOS_SUBSCRIPTION_BACKOFF_MAX=100ms");
     Waits.awaitFile(ready);
     harness.restart();
@@ -90,7 +91,7 @@ class HarnessRestartTest {
   @Test
   void withoutAcknowledgementsTheExecutorsTerminalFailSafeEndsIt(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
-    Harness harness = HarnessRun.start(dir, HarnessRun.commandTask("w", "touch " + ready + "; exec sleep 1000"),
+    Harness harness = HarnessRun.start(dir, TaskFile.commandTask("w", "touch " + ready + "; exec sleep 1000", Map.of()),
         "--terminating-framework", "--shutdown-grace-period", "3mins");
     Waits.awaitFile(ready);
     harness.shutdown();

@@ -17,11 +17,6 @@ public final class HarnessRun {
 
   private HarnessRun() {}
 
-  /** A LAUNCH TaskInfo whose Spark document runs {@code command} instead of the backend. */
-  public static String commandTask(String taskId, String command) {
-    return TaskFile.commandTask(taskId, command, Map.of());
-  }
-
   public static Map<String, Object> backend(String taskId) {
     return Map.of("driverUrl", "spark://CoarseGrainedScheduler@127.0.0.1:1", "executorId", taskId,
         "appId", "app-test", "cores", 1);

@@ -10,6 +10,7 @@ import java.net.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.github.sparkmesos.executor.mesos.UnixSocketFactory;
@@ -44,7 +45,7 @@ class HarnessTransportTest {
   @Test
   void aTlsAgentWithoutClientCertificates(@TempDir Path dir) throws Exception {
     Path tls = TestCertificates.subset(dir.resolve("tls"), "ca.pem", "server.pem", "server.key");
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("t1", "echo hi"), "--tls", tls.toString());
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("t1", "echo hi", Map.of()), "--tls", tls.toString());
     assertFinishedCleanly(run);
     String log = executorLog(dir);
     assertTrue(log.contains("subscribing to https://127.0.0.1:"), log);
@@ -53,7 +54,7 @@ class HarnessTransportTest {
 
   @Test
   void aTlsAgentRequiringTheClientCertificate(@TempDir Path dir) throws Exception {
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("t1", "echo hi"), "--tls",
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("t1", "echo hi", Map.of()), "--tls",
         TestCertificates.dir().toString(), "--tls-client-auth");
     assertFinishedCleanly(run);
     String log = executorLog(dir);
@@ -65,7 +66,7 @@ class HarnessTransportTest {
   void withoutItsClientCertificateTheExecutorIsRefused(@TempDir Path dir) throws Exception {
     Path tls = TestCertificates.subset(dir.resolve("tls"), "ca.pem", "server.pem", "server.key");
     // the executor keeps retrying SUBSCRIBE for a minute: the harness gives up first
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("t1", "echo hi"), "--tls", tls.toString(),
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("t1", "echo hi", Map.of()), "--tls", tls.toString(),
         "--tls-client-auth", "--timeout", "15secs");
     assertEquals(1, run.result().exitCode());
     assertEquals(0, run.result().subscriptions());
@@ -77,7 +78,7 @@ class HarnessTransportTest {
 
   @Test
   void aDomainSocketAgent(@TempDir Path dir) throws Exception {
-    HarnessRun.Run run = HarnessRun.run(dir, HarnessRun.commandTask("t1", "echo hi"), "--domain-socket");
+    HarnessRun.Run run = HarnessRun.run(dir, TaskFile.commandTask("t1", "echo hi", Map.of()), "--domain-socket");
     assertFinishedCleanly(run);
     String log = executorLog(dir);
     assertTrue(log.contains("agent API over the Unix socket " + dir.toRealPath()) || log.contains(
