@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.protobuf.ByteString;
 import io.github.sparkmesos.executor.harness.AgentApi;
+import io.github.sparkmesos.testing.LoopbackServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,6 +133,25 @@ class ExecutorInProcessTest {
       assertEquals(0, agent.awaitExit());
       assertFalse(Files.exists(dir.resolve("tasks/bad")), "no task directory");
       assertFalse(Files.exists(dir.resolve("tasks")), "nothing at all");
+    }
+  }
+
+  @Test
+  void aFetchThatFailsRemovesWhatTheEarlierFetchesOfTheTaskMade(@TempDir Path dir) throws Exception {
+    try (LoopbackServer server = new LoopbackServer().serve("/extra.jar", new byte[] {1, 2, 3}).status("/gone.jar", 404);
+        LoopbackAgent agent = new LoopbackAgent(dir, false, List.of())) {
+      agent.awaitSubscribe();
+      agent.launch(documentTask("u", "exit 0", Map.of("spark.mesos.uris",
+          server.url("/extra.jar") + "," + server.url("/gone.jar"))));
+      TaskStatus failed = agent.await("u", TaskState.TASK_FAILED);
+      assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, failed.getReason());
+      assertTrue(failed.getMessage().contains("gone.jar") && failed.getMessage().contains("404"), failed.getMessage());
+      assertEquals(1, server.requests("/extra.jar").size(), "the first URI was fetched");
+      try (var files = Files.list(dir.resolve("tasks/u"))) {
+        assertEquals(List.of("stderr"), files.map(f -> f.getFileName().toString()).toList(),
+            "extra.jar is gone again; the stderr that says why stays");
+      }
+      assertEquals(0, agent.awaitExit());
     }
   }
 
