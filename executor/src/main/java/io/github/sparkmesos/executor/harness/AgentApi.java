@@ -102,6 +102,8 @@ public final class AgentApi {
   private ExecutorState executor = ExecutorState.REGISTERING;
   private Stream stream;
   private final Map<String, Integer> answers = new TreeMap<>();
+  /** System.nanoTime() when each accepted UPDATE's request arrived, by UUID: for benchmarks. */
+  private final Map<ByteString, Long> updateArrivals = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The open SUBSCRIBE response. */
   private static final class Stream {
@@ -235,6 +237,11 @@ public final class AgentApi {
     return stream != null && stream.open;
   }
 
+  /** When the request of the accepted UPDATE with {@code uuid} arrived (System.nanoTime()), or 0. */
+  long updateArrivalNanos(ByteString uuid) {
+    return updateArrivals.getOrDefault(uuid, 0L);
+  }
+
   /** How often each answer was given, by call type and status ("SUBSCRIBE 200", "request 404", ...). */
   synchronized Map<String, Integer> answers() {
     return Map.copyOf(answers);
@@ -299,6 +306,7 @@ public final class AgentApi {
   }
 
   private void respond(HttpExchange exchange) throws IOException {
+    long arrived = System.nanoTime();
     byte[] body = exchange.getRequestBody().readAllBytes();
     String path = exchange.getRequestURI().getPath();
     if (phase == Phase.STARTING) {
@@ -373,6 +381,7 @@ public final class AgentApi {
       case SUBSCRIBE -> subscribe(exchange, call, format);
       case UPDATE -> {
         reply(exchange, 202, "");
+        updateArrivals.put(call.getUpdate().getStatus().getUuid(), arrived);
         handler.update(stamped(call.getUpdate().getStatus()));
       }
       case MESSAGE -> {

@@ -151,6 +151,11 @@ public final class Harness {
     return agent.firstSubscribeNanos();
   }
 
+  /** System.nanoTime() when the request of the update with this UUID (hex) arrived, or 0: for benchmarks. */
+  public long updateArrivalNanos(String uuidHex) {
+    return api.updateArrivalNanos(com.google.protobuf.ByteString.copyFrom(java.util.HexFormat.of().parseHex(uuidHex)));
+  }
+
   /** The executor's sandbox. */
   public Path sandbox() {
     return sandbox;

@@ -72,6 +72,15 @@ final class ExecutorRun implements AutoCloseable {
     return nanos;
   }
 
+  /** When the request of the update with this UUID (hex) reached the agent API. */
+  long updateArrivalNanos(String uuidHex) {
+    long nanos = harness.updateArrivalNanos(uuidHex);
+    if (nanos == 0) {
+      throw new IllegalStateException("no update " + uuidHex + " reached the agent API");
+    }
+    return nanos;
+  }
+
   /** When the task's command created its marker. */
   long commandRanNanos(String taskId) throws InterruptedException {
     return marks.await("ready-" + taskId + "-", TIMEOUT).getValue();
