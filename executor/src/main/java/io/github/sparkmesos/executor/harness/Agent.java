@@ -105,7 +105,7 @@ final class Agent implements AgentApi.Handler {
         .build());
     // replayed updates go, unvalidated, into the update path; their ACKs follow SUBSCRIBED
     for (Call.Update u : subscribe.getUnacknowledgedUpdatesList()) {
-      String invalid = AgentApi.validateStatus(u.getStatus(), executorId);
+      String invalid = CallValidation.validateStatus(u.getStatus(), executorId);
       if (invalid != null) {
         verdict.violation("replayed update rejected: " + invalid);
         continue;

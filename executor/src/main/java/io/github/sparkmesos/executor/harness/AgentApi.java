@@ -17,7 +17,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.executor.Protos.Call;
 import org.apache.mesos.v1.executor.Protos.Event;
@@ -344,7 +342,7 @@ public final class AgentApi {
       return;
     }
     exchange.setAttribute("call", call.getType().name());
-    String invalid = validate(call);
+    String invalid = CallValidation.validate(call);
     if (invalid != null) {
       refuse(exchange, 400, "Failed to validate Executor::Call: " + invalid);
       return;
@@ -382,7 +380,7 @@ public final class AgentApi {
       case UPDATE -> {
         reply(exchange, 202, "");
         updateArrivals.put(call.getUpdate().getStatus().getUuid(), arrived);
-        handler.update(stamped(call.getUpdate().getStatus()));
+        handler.update(CallValidation.stamped(call.getUpdate().getStatus()));
       }
       case MESSAGE -> {
         reply(exchange, 202, "");
@@ -409,7 +407,7 @@ public final class AgentApi {
     byte[] input = body;
     if (format == WireFormat.JSON) {
       try {
-        input = snakeCaseOnly(JsonParser.parseString(new String(body, StandardCharsets.UTF_8)));
+        input = CallValidation.snakeCaseOnly(JsonParser.parseString(new String(body, StandardCharsets.UTF_8)));
       } catch (RuntimeException e) {
         refuse(exchange, 400, "Failed to parse body into JSON: " + e.getMessage());
         return null;
@@ -427,12 +425,6 @@ public final class AgentApi {
       refuse(exchange, 400, failure + (format == WireFormat.JSON ? e.getMessage() : ""));
       return null;
     }
-  }
-
-  /** The agent stamps the time of an update that has none ({@code protobuf::createStatusUpdate}). */
-  private static TaskStatus stamped(TaskStatus status) {
-    return status.hasTimestamp() ? status
-        : status.toBuilder().setTimestamp(System.currentTimeMillis() / 1000.0).build();
   }
 
   private void subscribe(HttpExchange exchange, Call call, WireFormat format) throws IOException {
@@ -463,88 +455,12 @@ public final class AgentApi {
     }
   }
 
-  /**
-   * The agent's JSON mapping (stout) knows only proto field names and ignores any other key, where
-   * protobuf's JsonFormat would also take the camelCase names: drop keys with capitals first, so that
-   * {@code executorId} is lost here as it is at the agent.
-   */
-  private static byte[] snakeCaseOnly(com.google.gson.JsonElement root) {
-    dropCamelCase(root);
-    return root.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void dropCamelCase(com.google.gson.JsonElement element) {
-    if (element.isJsonObject()) {
-      element.getAsJsonObject().keySet().removeIf(k -> !k.equals(k.toLowerCase(java.util.Locale.ROOT)));
-      element.getAsJsonObject().entrySet().forEach(e -> dropCamelCase(e.getValue()));
-    } else if (element.isJsonArray()) {
-      element.getAsJsonArray().forEach(AgentApi::dropCamelCase);
-    }
-  }
-
   /** The agent looks up the framework, then the executor, of every call but HEARTBEAT. */
   private synchronized String unknownIds(Call call) {
     if (executor == ExecutorState.UNKNOWN || !frameworkId.equals(call.getFrameworkId().getValue())) {
       return "Framework cannot be found";
     }
     return executorId.equals(call.getExecutorId().getValue()) ? null : "Executor cannot be found";
-  }
-
-  /** validateExecutorCall: what the agent checks before looking at anything else. */
-  static String validate(Call call) {
-    if (!call.hasType()) {
-      return "Expecting 'type' to be present";
-    }
-    switch (call.getType()) {
-      case SUBSCRIBE -> {
-        return call.hasSubscribe() ? null : "Expecting 'subscribe' to be present";
-      }
-      case UPDATE -> {
-        if (!call.hasUpdate()) {
-          return "Expecting 'update' to be present";
-        }
-        return validateStatus(call.getUpdate().getStatus(), call.getExecutorId().getValue());
-      }
-      case MESSAGE -> {
-        return call.hasMessage() ? null : "Expecting 'message' to be present";
-      }
-      case HEARTBEAT, UNKNOWN -> {
-        // the agent validates UNKNOWN as fine, then answers 501 (src/common/validation.cpp, src/slave/http.cpp)
-        return null;
-      }
-      default -> {
-        return "Unknown call type";
-      }
-    }
-  }
-
-  static String validateStatus(TaskStatus status, String executorId) {
-    if (!status.hasUuid()) {
-      return "Expecting 'uuid' to be present";
-    }
-    ByteString uuid = status.getUuid();
-    if (uuid.size() != 16) {
-      return "Failed to parse 'uuid': expected 16 bytes, got " + uuid.size();
-    }
-    ByteBuffer b = uuid.asReadOnlyByteBuffer();
-    long msb = b.getLong();
-    long lsb = b.getLong();
-    int version = (int) ((msb >> 12) & 0xf);
-    if ((msb == 0 && lsb == 0) || version < 1 || version > 5) {
-      return "Failed to parse 'uuid': not a valid UUID";
-    }
-    if (status.hasExecutorId() && !status.getExecutorId().getValue().equals(executorId)) {
-      return "ExecutorID in Call: " + executorId + " does not match ExecutorID in TaskStatus: "
-          + status.getExecutorId().getValue();
-    }
-    if (status.getSource() != TaskStatus.Source.SOURCE_EXECUTOR) {
-      return "Received Call from executor with status source " + status.getSource()
-          + "; expected SOURCE_EXECUTOR";
-    }
-    if (status.getState() == TaskState.TASK_STAGING) {
-      return "Received TASK_STAGING from executor";
-    }
-    return null;
   }
 
   /** A refusal a conforming executor never meets: the harness counts it as a violation. */
