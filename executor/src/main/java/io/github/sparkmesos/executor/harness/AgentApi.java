@@ -1,19 +1,11 @@
 package io.github.sparkmesos.executor.harness;
 
-import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
-import io.github.sparkmesos.executor.mesos.RecordIo;
 import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.executor.util.Log;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,8 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.executor.Protos.Call;
 import org.apache.mesos.v1.executor.Protos.Event;
@@ -84,8 +74,7 @@ public final class AgentApi {
   private final Optional<String> token;
   private final Handler handler;
   private final InetSocketAddress address;
-  private final Optional<SSLContext> tls;
-  private final boolean needClientAuth;
+  private final Optional<HarnessTls> tls;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "agent-api");
     t.setDaemon(true);
@@ -98,57 +87,30 @@ public final class AgentApi {
   // guarded by this
   private HttpServer server;
   private ExecutorState executor = ExecutorState.REGISTERING;
-  private Stream stream;
+  private EventStream stream;
   private final Map<String, Integer> answers = new TreeMap<>();
   /** System.nanoTime() when each accepted UPDATE's request arrived, by UUID: for benchmarks. */
   private final Map<ByteString, Long> updateArrivals = new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** The open SUBSCRIBE response. */
-  private static final class Stream {
-    final HttpExchange exchange;
-    final WireFormat format;
-    boolean open = true;
-
-    Stream(HttpExchange exchange, WireFormat format) {
-      this.exchange = exchange;
-      this.format = format;
-    }
-  }
-
   public AgentApi(String frameworkId, String executorId, Optional<String> token, Handler handler) throws IOException {
-    this(frameworkId, executorId, token, handler, Optional.empty(), false);
+    this(frameworkId, executorId, token, handler, Optional.empty());
   }
 
-  /** With {@code tls}, an HTTPS agent that asks for (and with {@code needClientAuth} requires) a client certificate. */
-  AgentApi(String frameworkId, String executorId, Optional<String> token, Handler handler, Optional<SSLContext> tls,
-      boolean needClientAuth) throws IOException {
+  /** With {@code tls}, an HTTPS agent (that may require a client certificate). */
+  AgentApi(String frameworkId, String executorId, Optional<String> token, Handler handler, Optional<HarnessTls> tls)
+      throws IOException {
     this.frameworkId = frameworkId;
     this.executorId = executorId;
     this.token = token;
     this.handler = handler;
     this.tls = tls;
-    this.needClientAuth = needClientAuth;
     this.server = newServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     this.address = server.getAddress();
   }
 
   /** The one place the server is made: HTTPS when the agent has TLS. */
   private HttpServer newServer(InetSocketAddress at) throws IOException {
-    HttpServer s;
-    if (tls.isEmpty()) {
-      s = HttpServer.create(at, 64);
-    } else {
-      HttpsServer https = HttpsServer.create(at, 64);
-      https.setHttpsConfigurator(new HttpsConfigurator(tls.get()) {
-        @Override
-        public void configure(HttpsParameters params) {
-          SSLParameters p = getSSLContext().getDefaultSSLParameters();
-          p.setNeedClientAuth(needClientAuth);
-          params.setSSLParameters(p);
-        }
-      });
-      s = https;
-    }
+    HttpServer s = tls.isPresent() ? tls.get().newServer(at) : HttpServer.create(at, 64);
     s.createContext("/", this::handle);
     s.setExecutor(threads);
     return s;
@@ -232,7 +194,7 @@ public final class AgentApi {
   }
 
   synchronized boolean connected() {
-    return stream != null && stream.open;
+    return stream != null && stream.isOpen();
   }
 
   /** When the request of the accepted UPDATE with {@code uuid} arrived (System.nanoTime()), or 0. */
@@ -247,50 +209,17 @@ public final class AgentApi {
 
   /** Writes one event on the stream; false when no stream is open (the event is lost, as with an agent). */
   public synchronized boolean send(Event event) {
-    if (stream == null || !stream.open) {
-      return false;
-    }
-    try {
-      write(stream.exchange, stream.format, event);
-      return true;
-    } catch (IOException e) {
-      stream.open = false;
-      return false;
-    }
-  }
-
-  /** One RecordIO record in one write, flushed: one HTTP chunk (up to the server's 4 KiB chunk size). */
-  private static void write(HttpExchange exchange, WireFormat format, Event event) throws IOException {
-    OutputStream out = exchange.getResponseBody();
-    out.write(RecordIo.frame(encode(format, event)));
-    out.flush();
-  }
-
-  private static byte[] encode(WireFormat format, Message message) {
-    return format == WireFormat.JSON ? StoutJson.print(message).getBytes(StandardCharsets.UTF_8)
-        : message.toByteArray();
+    return stream != null && stream.send(event);
   }
 
   /** Writes one raw RecordIO record on the stream (a test's malformed event); false when none is open. */
   public synchronized boolean sendRecord(byte[] payload) {
-    if (stream == null || !stream.open) {
-      return false;
-    }
-    try {
-      OutputStream out = stream.exchange.getResponseBody();
-      out.write(RecordIo.frame(payload));
-      out.flush();
-      return true;
-    } catch (IOException e) {
-      stream.open = false;
-      return false;
-    }
+    return stream != null && stream.sendRecord(payload);
   }
 
   public synchronized void closeStream() {
-    if (stream != null && stream.open) {
-      stream.open = false;
-      stream.exchange.close();
+    if (stream != null) {
+      stream.close();
     }
   }
 
@@ -337,10 +266,12 @@ public final class AgentApi {
       reply(exchange, 405, "Expecting one of { 'POST' }, but received '" + exchange.getRequestMethod() + "'");
       return;
     }
-    Call call = parse(exchange, body);
-    if (call == null) {
+    CallValidation.Parsed parsed = CallValidation.parse(exchange.getRequestHeaders().getFirst("Content-Type"), body);
+    if (parsed.call() == null) {
+      refuse(exchange, parsed.status(), parsed.error());
       return;
     }
+    Call call = parsed.call();
     exchange.setAttribute("call", call.getType().name());
     String invalid = CallValidation.validate(call);
     if (invalid != null) {
@@ -390,47 +321,10 @@ public final class AgentApi {
     }
   }
 
-  /** The call, or null once a 400 or 415 is sent. */
-  private Call parse(HttpExchange exchange, byte[] body) throws IOException {
-    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    if (contentType == null) {
-      refuse(exchange, 400, "Expecting 'Content-Type' to be present");
-      return null;
-    }
-    WireFormat format = WireFormat.ofMediaType(contentType);
-    if (format == null) {
-      refuse(exchange, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-      return null;
-    }
-    String failure = format == WireFormat.JSON ? "Failed to convert JSON into Call protobuf: "
-        : "Failed to parse body into Call protobuf";
-    byte[] input = body;
-    if (format == WireFormat.JSON) {
-      try {
-        input = CallValidation.snakeCaseOnly(JsonParser.parseString(new String(body, StandardCharsets.UTF_8)));
-      } catch (RuntimeException e) {
-        refuse(exchange, 400, "Failed to parse body into JSON: " + e.getMessage());
-        return null;
-      }
-    }
-    try {
-      Call.Builder builder = format.decode(input, Call.newBuilder());
-      if (!builder.isInitialized()) {
-        refuse(exchange, 400, failure + (format == WireFormat.JSON ? "missing required fields "
-            + builder.findInitializationErrors() : ""));
-        return null;
-      }
-      return builder.build();
-    } catch (InvalidProtocolBufferException e) {
-      refuse(exchange, 400, failure + (format == WireFormat.JSON ? e.getMessage() : ""));
-      return null;
-    }
-  }
-
   private void subscribe(HttpExchange exchange, Call call, WireFormat format) throws IOException {
     boolean shutdown;
     synchronized (this) {
-      if (stream != null && stream.open) {
+      if (stream != null && stream.isOpen()) {
         Log.info("agent API: closing the already existing subscription stream");
         closeStream();
       }
@@ -440,11 +334,12 @@ public final class AgentApi {
       shutdown = executor == ExecutorState.TERMINATING;
       if (shutdown) {
         Log.info("agent API: SUBSCRIBE of an executor being shut down: sending SHUTDOWN and closing the stream");
-        write(exchange, format, Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
-        exchange.close();
+        EventStream once = new EventStream(exchange, format);
+        once.send(Event.newBuilder().setType(Event.Type.SHUTDOWN).build());
+        once.close();
         count(exchange, "SHUTDOWN");
       } else {
-        stream = new Stream(exchange, format);
+        stream = new EventStream(exchange, format);
         executor = ExecutorState.RUNNING;
       }
     }

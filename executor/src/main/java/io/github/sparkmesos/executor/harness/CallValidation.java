@@ -1,6 +1,9 @@
 package io.github.sparkmesos.executor.harness;
 
+import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.github.sparkmesos.executor.mesos.WireFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -8,12 +11,50 @@ import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.executor.Protos.Call;
 
 /**
- * What the agent checks of an executor's call before it acts on it (src/common/validation.cpp
+ * How the agent reads an executor's call and what it checks before it acts on it (src/common/validation.cpp
  * {@code validateExecutorCall}, src/slave/http.cpp), and how it reads and completes what it accepts.
  */
 final class CallValidation {
 
   private CallValidation() {}
+
+  /** A body read as a call, or why not: the status (400, 415) and the agent's message. */
+  record Parsed(Call call, int status, String error) {
+    static Parsed refused(int status, String error) {
+      return new Parsed(null, status, error);
+    }
+  }
+
+  /** Reads a request body as the agent does, by its Content-Type (exactly one of the two media types). */
+  static Parsed parse(String contentType, byte[] body) {
+    if (contentType == null) {
+      return Parsed.refused(400, "Expecting 'Content-Type' to be present");
+    }
+    WireFormat format = WireFormat.ofMediaType(contentType);
+    if (format == null) {
+      return Parsed.refused(415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
+    }
+    String failure = format == WireFormat.JSON ? "Failed to convert JSON into Call protobuf: "
+        : "Failed to parse body into Call protobuf";
+    byte[] input = body;
+    if (format == WireFormat.JSON) {
+      try {
+        input = snakeCaseOnly(JsonParser.parseString(new String(body, StandardCharsets.UTF_8)));
+      } catch (RuntimeException e) {
+        return Parsed.refused(400, "Failed to parse body into JSON: " + e.getMessage());
+      }
+    }
+    try {
+      Call.Builder builder = format.decode(input, Call.newBuilder());
+      if (!builder.isInitialized()) {
+        return Parsed.refused(400, failure + (format == WireFormat.JSON ? "missing required fields "
+            + builder.findInitializationErrors() : ""));
+      }
+      return new Parsed(builder.build(), 200, null);
+    } catch (InvalidProtocolBufferException e) {
+      return Parsed.refused(400, failure + (format == WireFormat.JSON ? e.getMessage() : ""));
+    }
+  }
 
   /** The agent stamps the time of an update that has none ({@code protobuf::createStatusUpdate}). */
   static TaskStatus stamped(TaskStatus status) {

@@ -104,7 +104,7 @@ public final class Harness {
     Files.createDirectories(sandbox);
     Optional<String> token = options.authenticate() ? Optional.of("harness-" + UUID.randomUUID()) : Optional.empty();
     Optional<HarnessTls> tls = options.tls().map(dir -> HarnessTls.load(dir, options.tlsClientAuth()));
-    api = new AgentApi(FRAMEWORK_ID, executorId, token, agent, tls.map(HarnessTls::context), options.tlsClientAuth());
+    api = new AgentApi(FRAMEWORK_ID, executorId, token, agent, tls);
     agent.attach(api);
     api.start();
     Log.info("agent API on " + api.scheme() + "://" + api.endpoint() + AgentApi.PATH + "; sandbox " + sandbox);

@@ -1,7 +1,12 @@
 package io.github.sparkmesos.executor.harness;
 
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.github.sparkmesos.executor.mesos.Pem;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -13,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -59,12 +65,18 @@ final class HarnessTls {
     }
   }
 
-  SSLContext context() {
-    return context;
-  }
-
-  boolean needClientAuth() {
-    return needClientAuth;
+  /** An HTTPS server with the agent's certificate that asks for (or requires) the executor's. */
+  HttpServer newServer(InetSocketAddress at) throws IOException {
+    HttpsServer https = HttpsServer.create(at, 64);
+    https.setHttpsConfigurator(new HttpsConfigurator(context) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters p = getSSLContext().getDefaultSSLParameters();
+        p.setNeedClientAuth(needClientAuth);
+        params.setSSLParameters(p);
+      }
+    });
+    return https;
   }
 
   /**
