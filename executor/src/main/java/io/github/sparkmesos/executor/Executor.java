@@ -238,7 +238,7 @@ public final class Executor {
       Log.warn("KILL for unknown task " + taskId + " (ignored)");
       return;
     }
-    if (t.terminal) {
+    if (t.terminal()) {
       Log.info("KILL for task " + taskId + ", which already ended (ignored)");
       return;
     }
@@ -274,7 +274,7 @@ public final class Executor {
 
   private void taskStatus(String taskId, TaskState state, TaskStatus.Reason reason, String message) {
     TaskTable.Entry t = tasks.get(taskId);
-    if (t == null || t.terminal) {
+    if (t == null || t.terminal()) {
       return; // exactly one terminal update per task
     }
     boolean terminal = TaskStates.isTerminal(state);
@@ -286,7 +286,6 @@ public final class Executor {
     Log.info("task " + taskId + " is " + state + (reason == null ? "" : " (" + reason + ")")
         + (message == null ? "" : ": " + message));
     if (terminal) {
-      t.terminal = true;
       if (!shuttingDown && (state == TaskState.TASK_FAILED || state == TaskState.TASK_KILLED)) {
         for (TaskTable.Entry sibling : tasks.liveSiblings(t)) {
           Log.info("killing task " + sibling.id() + ": task " + taskId + " of its group ended");
@@ -321,7 +320,7 @@ public final class Executor {
       shuttingDown = true;
       shutdownCode = code;
       for (TaskTable.Entry t : tasks.all()) {
-        if (!t.terminal) {
+        if (!t.terminal()) {
           killTask(t, grace);
         }
       }

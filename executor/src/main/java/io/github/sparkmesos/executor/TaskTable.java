@@ -1,5 +1,6 @@
 package io.github.sparkmesos.executor;
 
+import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,14 +29,18 @@ final class TaskTable {
     /** Any of its updates acknowledged: no longer an "unacknowledged task" for SUBSCRIBE. */
     boolean acknowledged;
     boolean killing;
-    boolean terminal;
-    /** The last state reported. */
+    /** The last state reported, null before the first. */
     TaskState state;
 
     Entry(TaskInfo info, TaskPipeline pipeline, String group) {
       this.info = info;
       this.pipeline = pipeline;
       this.group = group;
+    }
+
+    /** Its terminal update is made: exactly one per task. */
+    boolean terminal() {
+      return state != null && TaskStates.isTerminal(state);
     }
 
     String id() {
@@ -73,7 +78,7 @@ final class TaskTable {
   }
 
   boolean allTerminal() {
-    return tasks.values().stream().allMatch(t -> t.terminal);
+    return tasks.values().stream().allMatch(t -> t.terminal());
   }
 
   /** For SUBSCRIBE: tasks none of whose updates the agent acknowledged. */
@@ -86,7 +91,7 @@ final class TaskTable {
     List<Entry> siblings = new ArrayList<>();
     if (task.group != null) {
       for (Entry other : tasks.values()) {
-        if (other != task && task.group.equals(other.group) && !other.terminal) {
+        if (other != task && task.group.equals(other.group) && !other.terminal()) {
           siblings.add(other);
         }
       }
@@ -96,7 +101,7 @@ final class TaskTable {
 
   /** Whether a task of {@code group} already ended other than finished: its group fails as a whole. */
   boolean groupBroken(String group) {
-    return group != null && tasks.values().stream().anyMatch(t -> group.equals(t.group) && t.terminal
+    return group != null && tasks.values().stream().anyMatch(t -> group.equals(t.group) && t.terminal()
         && t.state != TaskState.TASK_FINISHED);
   }
 

@@ -44,15 +44,13 @@ class TaskTableTest {
     TaskTable.Entry b = table.add(task("b"), null, "g");
     TaskTable.Entry other = table.add(task("c"), null, "h");
     assertEquals(List.of(b), table.liveSiblings(a));
-    a.terminal = true;
     a.state = TaskState.TASK_FINISHED;
     assertFalse(table.groupBroken("g"), "a finished task leaves its group whole");
-    b.terminal = true;
     b.state = TaskState.TASK_FAILED;
     assertTrue(table.groupBroken("g"));
     assertFalse(table.groupBroken("h"));
     assertFalse(table.allTerminal());
-    other.terminal = true;
+    other.state = TaskState.TASK_KILLED;
     assertTrue(table.allTerminal());
     a.acknowledged = true;
     assertEquals(List.of("b", "c"), table.unacknowledged().stream().map(t -> t.getTaskId().getValue()).toList());

@@ -6,7 +6,6 @@ import io.github.sparkmesos.executor.harness.HarnessOptions;
 import io.github.sparkmesos.executor.harness.TaskFile;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ExitStatus;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
