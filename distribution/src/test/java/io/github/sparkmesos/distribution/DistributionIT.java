@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,16 @@ class DistributionIT {
     programs = Files.createDirectory(tmp.resolve("programs"));
     for (String name : SYSTEM_PROGRAMS) {
       Files.createSymbolicLink(programs.resolve(name), Path.of("/bin", name).toRealPath());
+    }
+  }
+
+  /** The links to system programs go before JUnit's cleanup, which warns about links leaving the folder. */
+  @AfterEach
+  void tearDown() throws IOException {
+    try (Stream<Path> links = Files.list(programs)) {
+      for (Path link : links.toList()) {
+        Files.delete(link);
+      }
     }
   }
 
