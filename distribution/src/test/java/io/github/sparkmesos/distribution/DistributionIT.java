@@ -108,6 +108,7 @@ class DistributionIT {
         "--executor-command", "cd spark-mesos-executor-*; bin/spark-mesos-executor");
 
     run.assertFinished("1");
+    assertEquals("hi\n", Files.readString(sandbox.resolve("tasks/1/out.txt")), "the sandbox, not the working folder");
     assertFalse(Files.exists(home.resolve("lib/spark-mesos-executor.jsa")),
         "no archive for an executor that starts once in its sandbox");
   }
