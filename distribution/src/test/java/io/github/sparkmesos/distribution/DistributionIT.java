@@ -78,7 +78,7 @@ class DistributionIT {
   }
 
   @Test
-  void aMesosExecutorLinkInALauncherFolderRunsACommandTaskWithTheAgentsFlags() throws Exception {
+  void aMesosExecutorLinkInALauncherFolderRunsACommandTask() throws Exception {
     Path home = unpack(Files.createDirectory(tmp.resolve("opt")));
     Path launcher = Files.createDirectory(tmp.resolve("launcher"));
     Files.createSymbolicLink(launcher.resolve("mesos-executor"), home.resolve("bin/spark-mesos-executor"));
@@ -89,11 +89,10 @@ class DistributionIT {
     Run run = run(Map.of("PATH", programs.toString(), "HOME", tmp.toString()),
         home.resolve("bin/spark-mesos-executor").toString(), "harness", commandTask("echo hi > out.txt").toString(),
         "--sandbox", sandbox.toString(), "--timeout", "2mins",
-        "--executor-command", launcher.resolve("mesos-executor") + " --launcher_dir=" + launcher);
+        "--executor-command", launcher.resolve("mesos-executor").toString());
 
     run.assertFinished("1");
     assertEquals("hi\n", Files.readString(sandbox.resolve("out.txt")), "the command runs in the sandbox");
-    assertTrue(Files.readString(sandbox.resolve("stderr")).contains("started as the agent's command executor"));
     assertTrue(Files.isRegularFile(home.resolve("lib/spark-mesos-executor.jsa")),
         "the class data sharing archive is made next to the installed jar");
   }
@@ -137,6 +136,8 @@ class DistributionIT {
 
     run.assertFinished("1");
     assertEquals("hi\n", Files.readString(sandbox.resolve("out.txt")), "the command runs in the sandbox");
+    assertTrue(Files.readString(sandbox.resolve("stderr")).contains("started as the agent's command executor"
+        + " (launcher dir " + launcher + ")"), "the agent's flags reach the executor");
   }
 
   /** Unpacks the tarball into {@code folder} as an operator would, and returns its one top folder. */
