@@ -113,8 +113,9 @@ final class CommandProbe implements Probe {
     if (status.isSignaled()) {
       return new ProbeResult.Failed("Command " + status.describe() + tail(output));
     }
-    if (status.code() != 0) {
-      Log.info("COMMAND check in " + workingDirectory + ": command " + status.describe() + tail(output));
+    String tail = tail(output);
+    if (status.code() != 0 && !tail.isEmpty()) {
+      Log.info("check command in " + workingDirectory + " " + status.describe() + tail);
     }
     return new ProbeResult.Performed(CheckStatusInfo.newBuilder().setType(CheckInfo.Type.COMMAND)
         .setCommand(CheckStatusInfo.Command.newBuilder().setExitCode(status.code())).build());

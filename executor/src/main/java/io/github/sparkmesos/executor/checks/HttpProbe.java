@@ -71,14 +71,14 @@ final class HttpProbe implements Probe {
       if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
         return timedOut();
       }
-      return new ProbeResult.Failed("GET " + uri + " failed: " + e.getCause());
+      return new ProbeResult.Failed("GET " + uri + " failed: " + describe(e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new ProbeResult.Failed("abandoned");
     } catch (CancellationException e) {
       return new ProbeResult.Failed("abandoned");
     } catch (RuntimeException | GeneralSecurityException e) {
-      return new ProbeResult.Failed("GET " + uri + " failed: " + e);
+      return new ProbeResult.Failed("GET " + uri + " failed: " + describe(e));
     } finally {
       synchronized (this) {
         if (inFlight != null) {
@@ -91,6 +91,10 @@ final class HttpProbe implements Probe {
 
   private ProbeResult timedOut() {
     return new ProbeResult.Failed("GET " + uri + " timed out after " + Durations.format(timeout.get()));
+  }
+
+  private static String describe(Throwable e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   @Override

@@ -12,7 +12,7 @@ record ProbeTiming(Duration delay, Duration interval, Optional<Duration> timeout
         timeout > 0 ? Optional.of(seconds(timeout)) : Optional.empty());
   }
 
-  private static Duration seconds(double seconds) {
+  static Duration seconds(double seconds) {
     return Duration.ofNanos(Math.round(seconds * 1e9));
   }
 }

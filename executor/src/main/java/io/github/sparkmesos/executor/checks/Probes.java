@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ final class Probes {
 
   /** Only a health check has an HTTP scheme and an IP protocol; checker.cpp gives a check http and IPv4. */
   static Probe forHealthCheck(HealthCheck health, TaskChecks.CheckTarget target) {
-    Optional<java.time.Duration> timeout = timing(health).timeout();
+    Optional<Duration> timeout = timing(health).timeout();
     return switch (health.getType()) {
       case COMMAND -> command(health.getCommand(), target, timeout);
       case HTTP -> http(health.getHttp().hasScheme() ? health.getHttp().getScheme() : "http",
@@ -39,7 +40,7 @@ final class Probes {
   }
 
   static Probe forCheck(CheckInfo check, TaskChecks.CheckTarget target) {
-    Optional<java.time.Duration> timeout = timing(check).timeout();
+    Optional<Duration> timeout = timing(check).timeout();
     return switch (check.getType()) {
       case COMMAND -> command(check.getCommand().getCommand(), target, timeout);
       case HTTP -> http("http", false, check.getHttp().getPort(), check.getHttp().getPath(), timeout);
@@ -88,13 +89,13 @@ final class Probes {
   }
 
   private static Probe command(CommandInfo command, TaskChecks.CheckTarget target,
-      Optional<java.time.Duration> timeout) {
+      Optional<Duration> timeout) {
     return new CommandProbe(argv(command), environment(command, target.environment()), target.workingDirectory(),
         timeout);
   }
 
   private static Probe http(String scheme, boolean ipv6, int port, String path,
-      Optional<java.time.Duration> timeout) {
+      Optional<Duration> timeout) {
     return new HttpProbe(uri(scheme, ipv6, port, path), timeout);
   }
 

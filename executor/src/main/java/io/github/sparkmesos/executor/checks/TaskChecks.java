@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.mesos.v1.Protos.CheckInfo;
 import org.apache.mesos.v1.Protos.CheckStatusInfo;
 import org.apache.mesos.v1.Protos.HealthCheck;
@@ -48,7 +51,7 @@ public final class TaskChecks implements AutoCloseable {
 
   private final ScheduledThreadPoolExecutor threads;
   private final List<ProbeSchedule> schedules = new ArrayList<>();
-  private final java.util.Set<Thread> ownThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
   private final Object delivery = new Object();
   private boolean paused;
 
@@ -90,7 +93,7 @@ public final class TaskChecks implements AutoCloseable {
   private void startHealthCheck(HealthCheck health, CheckTarget target, Listener listener, long startNanos) {
     String name = health.getType() + " health check in " + target.workingDirectory();
     HealthVerdicts verdicts = new HealthVerdicts(name, Integer.toUnsignedLong(health.getConsecutiveFailures()),
-        ProbeTiming.ofSeconds(health.getGracePeriodSeconds(), 0, 0).delay(), startNanos,
+        ProbeTiming.seconds(health.getGracePeriodSeconds()), startNanos,
         (healthy, killTask, failures) -> deliver(() -> listener.healthChanged(healthy, killTask, failures)));
     schedule(Probes.forHealthCheck(health, target), Probes.timing(health),
         result -> verdicts.accept(result, System.nanoTime()));
@@ -103,7 +106,7 @@ public final class TaskChecks implements AutoCloseable {
     schedule(Probes.forCheck(check, target), Probes.timing(check), changes::accept);
   }
 
-  private void schedule(Probe probe, ProbeTiming timing, java.util.function.Consumer<ProbeResult> results) {
+  private void schedule(Probe probe, ProbeTiming timing, Consumer<ProbeResult> results) {
     ProbeSchedule schedule = new ProbeSchedule(probe, timing, threads, results);
     schedules.add(schedule);
     schedule.start();
