@@ -51,13 +51,21 @@ final class ProbeSchedule {
     if (isStopped()) {
       return;
     }
-    ProbeResult result = probe.run();
+    ProbeResult result;
+    try {
+      result = probe.run();
+    } catch (RuntimeException e) {
+      result = new ProbeResult.Failed(e.toString()); // a bug in a probe must not end the schedule
+    }
     // checker_process.cpp: a result that comes in while paused is ignored and no next check is scheduled
     if (isStopped()) {
       return;
     }
-    results.accept(result);
-    scheduleIn(timing.interval());
+    try {
+      results.accept(result);
+    } finally {
+      scheduleIn(timing.interval());
+    }
   }
 
   private synchronized boolean isStopped() {
