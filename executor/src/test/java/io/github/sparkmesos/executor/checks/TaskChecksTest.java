@@ -29,6 +29,7 @@ import java.util.Optional;
 import org.apache.mesos.v1.Protos.CheckInfo;
 import org.apache.mesos.v1.Protos.CheckStatusInfo;
 import org.apache.mesos.v1.Protos.HealthCheck;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,29 +40,39 @@ class TaskChecksTest {
   Path dir;
 
   private final RecordingListener listener = new RecordingListener();
+  private TaskChecks running;
 
+  /** Starts checks, closing those of before: one TaskChecks runs at a time, closed after each test. */
   private TaskChecks start(Optional<HealthCheck> health, Optional<CheckInfo> check) {
+    close();
     TaskChecks.CheckTarget target = new TaskChecks.CheckTarget(
         Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")), dir);
-    return TaskChecks.start(health, check, target, listener);
+    running = TaskChecks.start(health, check, target, listener);
+    return running;
+  }
+
+  @AfterEach
+  void close() {
+    if (running != null) {
+      running.close();
+    }
   }
 
   @Test
   void healthyThenUnhealthyUntilKillTaskAndProbingGoesOn() throws Exception {
     Files.createFile(dir.resolve("ok"));
-    try (TaskChecks checks = start(Optional.of(commandHealth("test -f ok").build()), Optional.empty())) {
-      listener.expect(HEALTHY);
-      Files.delete(dir.resolve("ok"));
-      listener.expect(unhealthy(1, false));
-      listener.expect(unhealthy(2, false));
-      listener.expect(unhealthy(3, true));
-      // the executor decides what kill_task means: the checker keeps reporting
-      listener.expect(unhealthy(4, true));
-      Files.createFile(dir.resolve("ok"));
-      Object next = listener.next();
-      while (!next.equals(HEALTHY)) {
-        next = listener.next(); // failures that were in flight when the file came back
-      }
+    start(Optional.of(commandHealth("test -f ok").build()), Optional.empty());
+    listener.expect(HEALTHY);
+    Files.delete(dir.resolve("ok"));
+    listener.expect(unhealthy(1, false));
+    listener.expect(unhealthy(2, false));
+    listener.expect(unhealthy(3, true));
+    // the executor decides what kill_task means: the checker keeps reporting
+    listener.expect(unhealthy(4, true));
+    Files.createFile(dir.resolve("ok"));
+    Object next = listener.next();
+    while (!next.equals(HEALTHY)) {
+      next = listener.next(); // failures that were in flight when the file came back
     }
   }
 
@@ -69,15 +80,14 @@ class TaskChecksTest {
   void failuresInTheGracePeriodAreIgnoredUntilTheFirstSuccess() throws Exception {
     String command = "echo x >> runs; [ $(wc -l < runs) -ge 3 ] && touch three; test -f ok";
     HealthCheck health = commandHealth(command).setGracePeriodSeconds(60).build();
-    try (TaskChecks checks = start(Optional.of(health), Optional.empty())) {
-      Waits.awaitFile(dir.resolve("three"));
-      assertNull(listener.pending(), "failures in the grace period are not reported");
-      Files.createFile(dir.resolve("ok"));
-      listener.expect(HEALTHY);
-      // healthy once: the grace period no longer hides failures
-      Files.delete(dir.resolve("ok"));
-      listener.expect(unhealthy(1, false));
-    }
+    start(Optional.of(health), Optional.empty());
+    Waits.awaitFile(dir.resolve("three"));
+    assertNull(listener.pending(), "failures in the grace period are not reported");
+    Files.createFile(dir.resolve("ok"));
+    listener.expect(HEALTHY);
+    // healthy once: the grace period no longer hides failures
+    Files.delete(dir.resolve("ok"));
+    listener.expect(unhealthy(1, false));
   }
 
   @Test
@@ -85,17 +95,17 @@ class TaskChecksTest {
     HealthCheck health = commandHealth("echo $$ >> groups; sleep 30").setTimeoutSeconds(1)
         .setConsecutiveFailures(1).build();
     long started = System.nanoTime();
-    try (TaskChecks checks = start(Optional.of(health), Optional.empty())) {
-      listener.expect(unhealthy(1, true));
-      long elapsed = System.nanoTime() - started;
-      assertTrue(elapsed < Duration.ofSeconds(10).toNanos(), "took " + Duration.ofNanos(elapsed));
-      int group = Integer.parseInt(Files.readAllLines(dir.resolve("groups")).get(0).strip());
-      assertEquals(List.of(), ProcessTable.inGroup(group), "the timed-out probe's group is gone");
-    }
+    start(Optional.of(health), Optional.empty());
+    listener.expect(unhealthy(1, true));
+    long elapsed = System.nanoTime() - started;
+    assertTrue(elapsed < Duration.ofSeconds(10).toNanos(), "took " + Duration.ofNanos(elapsed));
+    int group = Integer.parseInt(Files.readAllLines(dir.resolve("groups")).get(0).strip());
+    assertEquals(List.of(), ProcessTable.inGroup(group), "the timed-out probe's group is gone");
+    close();
     for (String line : Files.readAllLines(dir.resolve("groups"))) {
-      int group = Integer.parseInt(line.strip());
-      Waits.awaitCondition(() -> ProcessTable.inGroup(group).isEmpty(), Duration.ofSeconds(10),
-          "the probe in flight at close() is killed: group " + group);
+      int later = Integer.parseInt(line.strip());
+      Waits.awaitCondition(() -> ProcessTable.inGroup(later).isEmpty(), Duration.ofSeconds(10),
+          "the probe in flight at close() is killed: group " + later);
     }
   }
 
@@ -106,19 +116,18 @@ class TaskChecksTest {
     String command = "echo x >> runs; [ $(wc -l < runs) -ge 4 ] && touch four; "
         + "[ -f hang ] && sleep 30; exit $(cat code)";
     CheckInfo check = commandCheck(command).setTimeoutSeconds(1).build();
-    try (TaskChecks checks = start(Optional.empty(), Optional.of(check))) {
-      listener.expect(exitCode(0));
-      Waits.awaitFile(dir.resolve("four"));
-      assertNull(listener.pending(), "the same status twice is reported once");
-      Path next = dir.resolve("code.new");
-      Files.writeString(next, "2");
-      Files.move(next, code, StandardCopyOption.ATOMIC_MOVE);
-      listener.expect(exitCode(2));
-      Files.createFile(dir.resolve("hang"));
-      // checker.cpp: a check that could not be performed reports the empty status of its type
-      listener.expect(CheckStatusInfo.newBuilder().setType(CheckInfo.Type.COMMAND)
-          .setCommand(CheckStatusInfo.Command.getDefaultInstance()).build());
-    }
+    start(Optional.empty(), Optional.of(check));
+    listener.expect(exitCode(0));
+    Waits.awaitFile(dir.resolve("four"));
+    assertNull(listener.pending(), "the same status twice is reported once");
+    Path next = dir.resolve("code.new");
+    Files.writeString(next, "2");
+    Files.move(next, code, StandardCopyOption.ATOMIC_MOVE);
+    listener.expect(exitCode(2));
+    Files.createFile(dir.resolve("hang"));
+    // checker.cpp: a check that could not be performed reports the empty status of its type
+    listener.expect(CheckStatusInfo.newBuilder().setType(CheckInfo.Type.COMMAND)
+        .setCommand(CheckStatusInfo.Command.getDefaultInstance()).build());
   }
 
   @Test
@@ -129,11 +138,10 @@ class TaskChecksTest {
           .setHttp(HealthCheck.HTTPCheckInfo.newBuilder().setPort(server.port()).setPath("/moved")).build();
       CheckInfo check = check(CheckInfo.Type.HTTP)
           .setHttp(CheckInfo.Http.newBuilder().setPort(server.port()).setPath("/unavailable")).build();
-      try (TaskChecks checks = start(Optional.of(health), Optional.of(check))) {
-        List<Object> first = List.of(listener.next(), listener.next());
-        assertTrue(first.contains(HEALTHY), first.toString());
-        assertTrue(first.contains(httpStatus(503)), first.toString());
-      }
+      start(Optional.of(health), Optional.of(check));
+      List<Object> first = List.of(listener.next(), listener.next());
+      assertTrue(first.contains(HEALTHY), first.toString());
+      assertTrue(first.contains(httpStatus(503)), first.toString());
       assertFalse(server.requests("/ok").isEmpty(), "the redirect was followed");
     }
   }
@@ -142,9 +150,8 @@ class TaskChecksTest {
   void httpHealthCheckOfAClosedPortFails() throws Exception {
     HealthCheck health = health(HealthCheck.Type.HTTP).setConsecutiveFailures(1)
         .setHttp(HealthCheck.HTTPCheckInfo.newBuilder().setPort(closedPort()).setPath("/")).build();
-    try (TaskChecks checks = start(Optional.of(health), Optional.empty())) {
-      listener.expect(unhealthy(1, true));
-    }
+    start(Optional.of(health), Optional.empty());
+    listener.expect(unhealthy(1, true));
   }
 
   @Test
@@ -154,18 +161,16 @@ class TaskChecksTest {
           .setTcp(HealthCheck.TCPCheckInfo.newBuilder().setPort(open.getLocalPort())).build();
       CheckInfo check = check(CheckInfo.Type.TCP)
           .setTcp(CheckInfo.Tcp.newBuilder().setPort(closedPort())).build();
-      try (TaskChecks checks = start(Optional.of(health), Optional.of(check))) {
-        List<Object> first = List.of(listener.next(), listener.next());
-        assertTrue(first.contains(HEALTHY), first.toString());
-        assertTrue(first.contains(tcp(false)), first.toString());
-      }
+      start(Optional.of(health), Optional.of(check));
+      List<Object> first = List.of(listener.next(), listener.next());
+      assertTrue(first.contains(HEALTHY), first.toString());
+      assertTrue(first.contains(tcp(false)), first.toString());
     }
     try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       CheckInfo check = check(CheckInfo.Type.TCP)
           .setTcp(CheckInfo.Tcp.newBuilder().setPort(open.getLocalPort())).build();
-      try (TaskChecks checks = start(Optional.empty(), Optional.of(check))) {
-        listener.expect(tcp(true));
-      }
+      start(Optional.empty(), Optional.of(check));
+      listener.expect(tcp(true));
     }
   }
 
