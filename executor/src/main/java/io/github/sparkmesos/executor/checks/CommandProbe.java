@@ -70,7 +70,11 @@ final class CommandProbe implements Probe {
         if (abandoned) {
           return new ProbeResult.Failed("abandoned");
         }
-        child = ProcessLauncher.spawn(new ProcessSpec(argv, environment, workingDirectory, output, output));
+        try {
+          child = ProcessLauncher.spawn(new ProcessSpec(argv, environment, workingDirectory, output, output));
+        } catch (IOException | IllegalArgumentException e) {
+          return new ProbeResult.Failed("Failed to create subprocess: " + e.getMessage());
+        }
         running = child;
       }
       ProbeResult result = await(child, output);
@@ -79,8 +83,6 @@ final class CommandProbe implements Probe {
         child.signalGroup(Signal.SIGKILL);
       }
       return result;
-    } catch (IOException | RuntimeException e) {
-      return new ProbeResult.Failed("Failed to create subprocess: " + e.getMessage());
     } finally {
       synchronized (this) {
         running = null;

@@ -4,12 +4,12 @@ import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.util.Log;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,7 +50,7 @@ public final class TaskChecks implements AutoCloseable {
   }
 
   private final ScheduledThreadPoolExecutor threads;
-  private final List<ProbeSchedule> schedules = new ArrayList<>();
+  private final List<ProbeSchedule> schedules = new CopyOnWriteArrayList<>();
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
   private final Object delivery = new Object();
   private boolean paused;
