@@ -75,7 +75,8 @@ class TaskChecksInProcessTest {
           .setValue("touch healthy; exec sleep 1000"))
           .setHealthCheck(HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND)
               .setCommand(CommandInfo.newBuilder().setValue("test -e " + sandbox.resolve("healthy")))
-              .setDelaySeconds(0).setIntervalSeconds(0.1).setTimeoutSeconds(5).setGracePeriodSeconds(0)
+              // the grace period covers a probe before the task made its file; it ends with the first success
+              .setDelaySeconds(0).setIntervalSeconds(0.1).setTimeoutSeconds(5).setGracePeriodSeconds(60)
               .setConsecutiveFailures(2))
           .build());
       List<TaskStatus> seen = new ArrayList<>();
