@@ -107,6 +107,22 @@ class ExecutorInProcessTest {
   }
 
   @Test
+  void aTaskDocumentPastItsMaxCompletionTimeFailsWithMesosReason(@TempDir Path dir) throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(dir, false, KILLING)) {
+      agent.awaitSubscribe();
+      agent.launch(documentTask("m", "exec sleep 1000", Map.of()).toBuilder()
+          .setMaxCompletionTime(org.apache.mesos.v1.Protos.DurationInfo.newBuilder()
+              .setNanoseconds(Duration.ofMinutes(3).toNanos())).build());
+      agent.await("m", TaskState.TASK_RUNNING);
+      agent.timers.await(p -> p.delay().equals(Duration.ofMinutes(3)));
+      agent.timers.advance(Duration.ofMinutes(3));
+      TaskStatus failed = agent.await("m", TaskState.TASK_FAILED);
+      assertEquals(TaskStatus.Reason.REASON_MAX_COMPLETION_TIME_REACHED, failed.getReason());
+      assertEquals(0, agent.awaitExit());
+    }
+  }
+
+  @Test
   void anUndecodableEventAndAThrowingHandlerLeaveTheExecutorServing(@TempDir Path dir) throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(dir, false, List.of())) {
       agent.awaitSubscribe();
