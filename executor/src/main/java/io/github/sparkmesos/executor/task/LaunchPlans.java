@@ -84,8 +84,7 @@ public final class LaunchPlans {
     }
     List<FetchUri> uris = new ArrayList<>();
     for (CommandInfo.URI uri : command.getUrisList()) {
-      uris.add(new FetchUri(uri.getValue(), uri.getExtract(), uri.getExecutable(), uri.getCache(),
-          uri.hasOutputFile() ? uri.getOutputFile() : null, "TaskInfo.command.uris[" + uris.size() + "]"));
+      uris.add(FetchUri.of(uri, "TaskInfo.command.uris[" + uris.size() + "]"));
     }
     Map<String, String> env = new LinkedHashMap<>();
     Set<String> secrets = new HashSet<>();
