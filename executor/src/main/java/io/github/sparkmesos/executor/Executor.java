@@ -3,8 +3,10 @@ package io.github.sparkmesos.executor;
 import com.google.protobuf.ByteString;
 import io.github.sparkmesos.executor.mesos.AgentConnection;
 import io.github.sparkmesos.executor.mesos.AgentEnvironment;
+import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
+import io.github.sparkmesos.executor.pipeline.TaskReporter;
 import io.github.sparkmesos.executor.runtime.ProcessRuntime;
 import io.github.sparkmesos.executor.runtime.Runtimes;
 import io.github.sparkmesos.executor.runtime.TaskRuntime;
@@ -26,6 +28,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.apache.mesos.v1.Protos.CheckInfo;
+import org.apache.mesos.v1.Protos.CheckStatusInfo;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -48,6 +52,7 @@ public final class Executor {
   private final Fetcher fetcher;
   private final Timers timers;
   private final Map<String, String> childEnvironment;
+  private final CommandExecutorFlags flags;
   private final Runtimes runtimes;
   private final AgentSession session;
   private final StatusUpdates updates;
@@ -69,13 +74,20 @@ public final class Executor {
   private Timers.Scheduled terminalAckTimer;
   private Integer exitCode;
 
+  /** @param flags the agent's command line when it runs this executor as its command executor, else NONE */
   public Executor(AgentEnvironment agentEnv, AgentConnection agent, Map<String, String> processEnvironment,
-      Fetcher fetcher) {
-    this(agentEnv, agent, processEnvironment, fetcher, new SystemTimers());
+      Fetcher fetcher, CommandExecutorFlags flags) {
+    this(agentEnv, agent, processEnvironment, fetcher, new SystemTimers(), flags);
   }
 
   Executor(AgentEnvironment agentEnv, AgentConnection agent, Map<String, String> processEnvironment, Fetcher fetcher,
       Timers timers) {
+    this(agentEnv, agent, processEnvironment, fetcher, timers, CommandExecutorFlags.NONE);
+  }
+
+  Executor(AgentEnvironment agentEnv, AgentConnection agent, Map<String, String> processEnvironment, Fetcher fetcher,
+      Timers timers, CommandExecutorFlags flags) {
+    this.flags = flags;
     this.agentEnv = agentEnv;
     this.agent = agent;
     this.fetcher = fetcher;
@@ -176,6 +188,12 @@ public final class Executor {
     switch (event.getType()) {
       case LAUNCH -> launch(event.getLaunch().getTask(), null);
       case LAUNCH_GROUP -> {
+        if (flags.commandExecutor()) {
+          // as Mesos's command executor: a task group goes only to a default executor
+          Log.error("LAUNCH_GROUP is not for a command executor: shutting down");
+          shutdown(shutdownKillGrace(), 1);
+          return;
+        }
         String group = UUID.randomUUID().toString();
         for (TaskInfo task : event.getLaunchGroup().getTaskGroup().getTasksList()) {
           launch(task, group);
@@ -203,13 +221,20 @@ public final class Executor {
       return;
     }
     Log.info("LAUNCH task " + taskId + (group == null ? "" : " (task group)"));
+    if (flags.commandExecutor() && !tasks.isEmpty()) {
+      tasks.add(task, null, group);
+      taskStatus(taskId, TaskState.TASK_FAILED, null, LaunchPlans.MULTIPLE_TASKS);
+      return;
+    }
     Optional<String> user = Optional.ofNullable(framework).filter(FrameworkInfo::hasUser).map(FrameworkInfo::getUser);
     LaunchPlans.Context context = new LaunchPlans.Context(user, Optional.ofNullable(childEnvironment.get("SPARK_HOME")),
-        agentEnv.sandbox().resolve("tasks"));
+        agentEnv.sandbox(), flags);
     LaunchPlan plan;
     TaskRuntime runtime;
     try {
-      plan = group == null ? LaunchPlans.forSparkTask(task, context) : LaunchPlans.forCommandTask(task, context);
+      plan = group != null ? LaunchPlans.forCommandTask(task, context)
+          : task.hasCommand() ? LaunchPlans.forAgentCommandTask(task, context)
+          : LaunchPlans.forSparkTask(task, context);
       plan.secretValues().forEach(Log.redactor()::add);
       runtime = runtimes.select(plan);
     } catch (InvalidTaskException | LaunchFailedException e) {
@@ -220,15 +245,80 @@ public final class Executor {
       return;
     }
     TaskPipeline pipeline = new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
-        plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE),
-        (state, reason, message) -> post(() -> taskStatus(taskId, state, reason, message)));
+        plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), new Reporter(taskId));
     boolean broken = tasks.groupBroken(group);
-    tasks.add(task, pipeline, group);
+    TaskTable.Entry entry = tasks.add(task, pipeline, group);
     if (shuttingDown || broken) {
       pipeline.kill(Duration.ZERO);
+    } else if (plan.maxCompletionTime().isPresent()) {
+      Duration limit = plan.maxCompletionTime().get();
+      entry.completionTimer = timers.schedule(limit, () -> post(() -> completionTimeReached(taskId, limit)));
     }
     started.add(pipeline);
     pipelines.submit(pipeline);
+  }
+
+  /** A pipeline's news, posted to the loop thread. */
+  private final class Reporter implements TaskReporter {
+    private final String taskId;
+
+    Reporter(String taskId) {
+      this.taskId = taskId;
+    }
+
+    @Override
+    public void status(TaskState state, TaskStatus.Reason reason, String message) {
+      post(() -> taskStatus(taskId, state, reason, message));
+    }
+
+    @Override
+    public void health(boolean healthy, boolean killTask) {
+      post(() -> healthUpdated(taskId, healthy, killTask));
+    }
+
+    @Override
+    public void check(CheckStatusInfo status) {
+      post(() -> checkUpdated(taskId, status));
+    }
+  }
+
+  /** As Mesos's executors: killed at once, without TASK_KILLING, and failed with its own reason. */
+  private void completionTimeReached(String taskId, Duration limit) {
+    TaskTable.Entry t = tasks.get(taskId);
+    if (t == null || t.terminal() || t.killing) {
+      return;
+    }
+    Log.info("task " + taskId + " ran past its max_completion_time of " + limit.toMillis() + " ms: killing it");
+    t.killing = true;
+    t.pipeline.expire();
+  }
+
+  /** A TASK_RUNNING copy of the last update with the new health, as Mesos's command executor sends it. */
+  private void healthUpdated(String taskId, boolean healthy, boolean killTask) {
+    TaskTable.Entry t = tasks.get(taskId);
+    if (t == null || t.terminal() || t.killing || t.last == null) {
+      return; // no health update once a kill began
+    }
+    send(t, t.last.toBuilder().setHealthy(healthy)
+        .setReason(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED));
+    if (killTask) {
+      Log.info("task " + taskId + " failed its health check too many times in a row: killing it");
+      t.killedByHealthCheck = true;
+      killTask(t, t.killGrace());
+    }
+  }
+
+  /** A TASK_RUNNING copy of the last update with the new check status. */
+  private void checkUpdated(String taskId, CheckStatusInfo status) {
+    TaskTable.Entry t = tasks.get(taskId);
+    if (t == null || t.terminal() || t.killing || t.last == null) {
+      return;
+    }
+    send(t, t.last.toBuilder().setCheckStatus(status).setReason(TaskStatus.Reason.REASON_TASK_CHECK_STATUS_UPDATED));
+  }
+
+  private void send(TaskTable.Entry t, TaskStatus.Builder status) {
+    t.last = updates.add(status);
   }
 
   private void kill(Event.Kill kill) {
@@ -249,6 +339,9 @@ public final class Executor {
 
   /** TASK_KILLING first when the framework understands it, then the kill itself. */
   private void killTask(TaskTable.Entry t, Duration grace) {
+    if (t.completionTimer != null) {
+      t.completionTimer.cancel();
+    }
     if (!t.killing && killingStateCapable()) {
       taskStatus(t.id(), TaskState.TASK_KILLING, null, "Killing the task (grace period " + grace.toMillis() + " ms)");
     }
@@ -282,7 +375,23 @@ public final class Executor {
       return; // a pipeline's TASK_RUNNING that crossed the KILL must not follow TASK_KILLING
     }
     t.state = state;
-    updates.add(taskId, state, reason, message);
+    TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(t.info.getTaskId()).setState(state);
+    if (reason != null) {
+      status.setReason(reason);
+    }
+    if (message != null) {
+      status.setMessage(message);
+    }
+    if (t.info.hasCheck()) {
+      status.setCheckStatus(emptyCheckStatus(t.info.getCheck().getType()));
+    }
+    if (terminal && t.killedByHealthCheck) {
+      status.setHealthy(false);
+    }
+    if (terminal && t.completionTimer != null) {
+      t.completionTimer.cancel();
+    }
+    send(t, status);
     Log.info("task " + taskId + " is " + state + (reason == null ? "" : " (" + reason + ")")
         + (message == null ? "" : ": " + message));
     if (terminal) {
@@ -297,6 +406,18 @@ public final class Executor {
       }
     }
     checkDone();
+  }
+
+  /** What every update of a task with a check carries until the check has a result (as Mesos's executors). */
+  private static CheckStatusInfo emptyCheckStatus(CheckInfo.Type type) {
+    CheckStatusInfo.Builder status = CheckStatusInfo.newBuilder().setType(type);
+    switch (type) {
+      case COMMAND -> status.setCommand(CheckStatusInfo.Command.getDefaultInstance());
+      case HTTP -> status.setHttp(CheckStatusInfo.Http.getDefaultInstance());
+      case TCP -> status.setTcp(CheckStatusInfo.Tcp.getDefaultInstance());
+      default -> { }
+    }
+    return status.build();
   }
 
   /** As Mesos's own executors: give up on the terminal updates' acknowledgements after a while. */

@@ -2,6 +2,7 @@ package io.github.sparkmesos.executor;
 
 import io.github.sparkmesos.executor.mesos.AgentConnection;
 import io.github.sparkmesos.executor.mesos.AgentEnvironment;
+import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.task.SparkConf;
@@ -20,7 +21,8 @@ import java.util.Optional;
 
 /**
  * The executor's way in, as a Mesos agent (or the harness) starts it: {@code [--content-type
- * json|protobuf]} and the agent's environment. Its own main class, so that the harness can start it
+ * json|protobuf]} and the agent's environment; started as the agent's command executor
+ * ({@code <launcher_dir>/mesos-executor}), the agent's flags for it too ({@link CommandExecutorFlags}). Its own main class, so that the harness can start it
  * without the CLI, which itself runs the harness.
  */
 public final class ExecutorMain {
@@ -31,7 +33,9 @@ public final class ExecutorMain {
   public static final String FETCH_CACHE_VARIABLE = "SPARK_MESOS_EXECUTOR_FETCH_CACHE";
   /** Its size bound, as Spark writes sizes (10g, 512m); 10g when unset. */
   public static final String FETCH_CACHE_MAX_VARIABLE = "SPARK_MESOS_EXECUTOR_FETCH_CACHE_MAX";
-  public static final String USAGE = "spark-mesos-executor [executor] [--content-type json|protobuf]";
+  public static final String USAGE = "spark-mesos-executor [executor] [--content-type json|protobuf]"
+      + " [--launcher_dir=DIR and the other flags an agent gives mesos-executor: --"
+      + String.join(", --", CommandExecutorFlags.NAMES) + "]";
 
   private ExecutorMain() {}
 
@@ -50,18 +54,27 @@ public final class ExecutorMain {
   public static int run(List<String> args, Map<String, String> env) {
     Log.component("executor");
     WireFormat format = WireFormat.parse(Optional.ofNullable(env.get(CONTENT_TYPE_VARIABLE)).orElse("protobuf"));
-    for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).equals("--content-type") && i + 1 < args.size()) {
-        format = WireFormat.parse(args.get(++i));
+    List<String> own = new java.util.ArrayList<>();
+    CommandExecutorFlags flags = CommandExecutorFlags.parse(args, own);
+    for (int i = 0; i < own.size(); i++) {
+      if (own.get(i).equals("--content-type") && i + 1 < own.size()) {
+        format = WireFormat.parse(own.get(++i));
       } else {
-        throw new IllegalArgumentException("unknown executor option '" + args.get(i) + "'; usage: " + USAGE);
+        throw new IllegalArgumentException("unknown executor option '" + own.get(i) + "'; usage: " + USAGE);
       }
+    }
+    if (flags.commandExecutor()) {
+      Log.info("started as the agent's command executor (launcher dir "
+          + flags.launcherDir().map(Object::toString).orElse("not given") + ")"
+          + ("0".equals(env.get("MESOS_HTTP_COMMAND_EXECUTOR"))
+              ? "; MESOS_HTTP_COMMAND_EXECUTOR=0 asks for the v0 driver API: speaking the v1 HTTP API, which the"
+                  + " agent accepts from any executor" : ""));
     }
     // on a second core while the JVM sets up its first SUBSCRIBE: the first LAUNCH follows right after it
     Warmup.start(format);
     AgentEnvironment agentEnv = AgentEnvironment.from(env);
     AgentConnection agent = new AgentConnection(agentEnv, format);
-    return new Executor(agentEnv, agent, env, fetcher(env)).run();
+    return new Executor(agentEnv, agent, env, fetcher(env), flags).run();
   }
 
   /** The fetcher of an executor with this environment: its node cache, and its commands run by our launcher. */

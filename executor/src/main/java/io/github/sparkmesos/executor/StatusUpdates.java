@@ -52,25 +52,34 @@ final class StatusUpdates {
 
   /** Makes, keeps and (when connected) sends an update; returns its UUID. */
   ByteString add(String taskId, TaskState state, TaskStatus.Reason reason, String message) {
-    TaskStatus.Builder status = TaskStatus.newBuilder()
-        .setTaskId(TaskID.newBuilder().setValue(taskId))
-        .setState(state)
-        .setSource(TaskStatus.Source.SOURCE_EXECUTOR)
-        .setExecutorId(ExecutorID.newBuilder().setValue(executorId))
-        .setTimestamp(timers.now().toEpochMilli() / 1000.0)
-        .setUuid(randomUuid());
+    TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setState(state);
     if (reason != null) {
       status.setReason(reason);
     }
     if (message != null) {
-      status.setMessage(Log.redactor().redact(message));
+      status.setMessage(message);
+    }
+    return add(status).getUuid();
+  }
+
+  /**
+   * Stamps {@code status} (a fresh UUID, the time, SOURCE_EXECUTOR, the executor id; its message
+   * redacted), keeps it and (when connected) sends it; returns it as sent.
+   */
+  TaskStatus add(TaskStatus.Builder status) {
+    status.setSource(TaskStatus.Source.SOURCE_EXECUTOR)
+        .setExecutorId(ExecutorID.newBuilder().setValue(executorId))
+        .setTimestamp(timers.now().toEpochMilli() / 1000.0)
+        .setUuid(randomUuid());
+    if (status.hasMessage()) {
+      status.setMessage(Log.redactor().redact(status.getMessage()));
     }
     Call.Update update = Call.Update.newBuilder().setStatus(status).build();
     unacknowledged.put(status.getUuid(), update);
     if (connected) {
       send(update);
     }
-    return status.getUuid();
+    return update.getStatus();
   }
 
   /** Forgets an acknowledged update; false when it was not pending. */

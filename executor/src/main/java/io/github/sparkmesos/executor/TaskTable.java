@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.executor.Protos.Event;
 
 /**
@@ -31,6 +32,12 @@ final class TaskTable {
     boolean killing;
     /** The last state reported, null before the first. */
     TaskState state;
+    /** The last update made: a health or check update is a copy of it. */
+    TaskStatus last;
+    /** Its health check asked for the kill: its terminal update says healthy false. */
+    boolean killedByHealthCheck;
+    /** Fails it when it runs past TaskInfo.max_completion_time. */
+    Timers.Scheduled completionTimer;
 
     Entry(TaskInfo info, TaskPipeline pipeline, String group) {
       this.info = info;

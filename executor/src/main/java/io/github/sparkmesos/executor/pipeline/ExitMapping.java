@@ -18,6 +18,16 @@ public final class ExitMapping {
 
   private ExitMapping() {}
 
+  /**
+   * A command the executor killed because it ran past {@code TaskInfo.max_completion_time}: failed,
+   * with Mesos's reason, whatever its exit.
+   */
+  public static Terminal overMaxCompletionTime(ExitStatus exit, java.time.Duration limit) {
+    return new Terminal(TaskState.TASK_FAILED, Reason.REASON_MAX_COMPLETION_TIME_REACHED,
+        "Command " + exit.describe() + " (killed: it ran past its max_completion_time of "
+            + io.github.sparkmesos.executor.mesos.Durations.format(limit) + ")");
+  }
+
   public static Terminal of(ExitStatus exit, boolean killRequested, Path stderr) {
     String message = "Command " + exit.describe();
     if (!exit.isSignaled() && exit.code() != 0) {

@@ -55,6 +55,9 @@ final class FetchStep {
   }
 
   Undo run(LaunchPlan plan) throws LaunchFailedException, Killed {
+    if (plan.uris().isEmpty()) {
+      return () -> { }; // nothing of the directory is this step's (it may be the executor's own sandbox)
+    }
     Set<Path> before = entries(plan.directory());
     Undo undo = () -> {
       for (Path entry : entries(plan.directory())) {

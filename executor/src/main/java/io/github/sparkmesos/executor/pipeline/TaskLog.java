@@ -16,14 +16,23 @@ public final class TaskLog {
 
   private final String taskId;
   private final Path stderr;
+  private final boolean sharedWithExecutor;
 
-  public TaskLog(String taskId, Path taskDirectory) {
+  /**
+   * @param sharedWithExecutor the task's stderr is the executor's own (a command task in the
+   *                           sandbox): a line goes there once, through the executor's log
+   */
+  public TaskLog(String taskId, Path taskDirectory, boolean sharedWithExecutor) {
     this.taskId = taskId;
     this.stderr = taskDirectory.resolve("stderr");
+    this.sharedWithExecutor = sharedWithExecutor;
   }
 
   public void note(String line) {
     Log.info("task " + taskId + ": " + line);
+    if (sharedWithExecutor) {
+      return;
+    }
     try {
       Files.writeString(stderr,
           LocalDateTime.now().format(TIME) + " [spark-mesos-executor] " + Log.redactor().redact(line) + "\n",

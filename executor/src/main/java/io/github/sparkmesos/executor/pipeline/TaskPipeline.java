@@ -1,5 +1,6 @@
 package io.github.sparkmesos.executor.pipeline;
 
+import io.github.sparkmesos.executor.checks.TaskChecks;
 import io.github.sparkmesos.executor.runtime.RunningTask;
 import io.github.sparkmesos.executor.runtime.TaskRuntime;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
@@ -10,13 +11,14 @@ import io.github.sparkmesos.os.ExitStatus;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.apache.mesos.v1.Protos.CheckStatusInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus.Reason;
 
 /**
  * Runs one validated task through its stages on its own thread: prepare its directory, fetch,
- * resolve secrets, start it in its runtime, supervise it to its end. Reports each state exactly once
- * and exactly one terminal state; a stage that fails undoes what the earlier ones made (the task's
+ * resolve secrets, start it in its runtime, supervise it to its end (with its health check and
+ * check, and its max_completion_time). Reports each state exactly once and exactly one terminal state; a stage that fails undoes what the earlier ones made (the task's
  * stdout and stderr stay, they say what happened).
  */
 public final class TaskPipeline implements Runnable {
@@ -33,6 +35,8 @@ public final class TaskPipeline implements Runnable {
   private RunningTask running;
   private Duration pendingKillGrace;
   private boolean killRequested;
+  private boolean overMaxCompletionTime;
+  private TaskChecks checks;
 
   /**
    * @param fetchUser whose fetches these are (the framework's user)
@@ -46,7 +50,7 @@ public final class TaskPipeline implements Runnable {
     this.fetchUser = fetchUser;
     this.killGrace = killGrace;
     this.reporter = reporter;
-    this.log = new TaskLog(plan.taskId(), plan.directory());
+    this.log = new TaskLog(plan.taskId(), plan.directory(), plan.inSandbox());
   }
 
   public LaunchPlan plan() {
@@ -59,6 +63,7 @@ public final class TaskPipeline implements Runnable {
    */
   public synchronized void kill(Duration grace) {
     killRequested = true;
+    pauseChecks();
     if (running != null) {
       running.kill(grace);
     } else {
@@ -69,9 +74,19 @@ public final class TaskPipeline implements Runnable {
     }
   }
 
+  /**
+   * The task ran past its max_completion_time: it is killed at once, and fails with
+   * REASON_MAX_COMPLETION_TIME_REACHED, as Mesos's executors do.
+   */
+  public synchronized void expire() {
+    overMaxCompletionTime = true;
+    kill(Duration.ZERO);
+  }
+
   /** The executor is leaving: nothing of the task may outlive it. */
   public synchronized void killNow() {
     killRequested = true;
+    pauseChecks();
     if (running != null) {
       running.killNow();
     }
@@ -79,6 +94,16 @@ public final class TaskPipeline implements Runnable {
 
   private synchronized boolean killRequested() {
     return killRequested;
+  }
+
+  private synchronized boolean overMaxCompletionTime() {
+    return overMaxCompletionTime;
+  }
+
+  private synchronized void pauseChecks() {
+    if (checks != null) {
+      checks.pause(); // as Mesos: no health or check result once a kill began or the task ended
+    }
   }
 
   @Override
@@ -93,6 +118,11 @@ public final class TaskPipeline implements Runnable {
       reporter.status(TaskState.TASK_FAILED, Reason.REASON_CONTAINER_LAUNCH_FAILED,
           "Executor failed to run the task: " + e);
     } finally {
+      synchronized (this) {
+        if (checks != null) {
+          checks.close();
+        }
+      }
       Thread.interrupted();
     }
   }
@@ -111,7 +141,7 @@ public final class TaskPipeline implements Runnable {
       synchronized (this) {
         if (killRequested) {
           undoAll(undo);
-          reporter.status(TaskState.TASK_KILLED, null, "Task killed before its command started");
+          reportKilledBeforeStart("before its command started");
           return;
         }
         started = StartStep.run(runtime, resolved, log);
@@ -119,15 +149,53 @@ public final class TaskPipeline implements Runnable {
         Thread.interrupted(); // a kill's interrupt meant for a fetch must not break the waits below
       }
       reporter.status(TaskState.TASK_RUNNING, null, "Command started as " + started.id());
+      startChecks(started);
       ExitStatus exit = SuperviseStep.run(started, this::lingerGrace, log);
-      ExitMapping.Terminal end = ExitMapping.of(exit, killRequested(), log.stderr());
+      pauseChecks();
+      ExitMapping.Terminal end = overMaxCompletionTime()
+          ? ExitMapping.overMaxCompletionTime(exit, plan.maxCompletionTime().orElse(Duration.ZERO))
+          : ExitMapping.of(exit, killRequested(), log.stderr());
       reporter.status(end.state(), end.reason(), end.message());
       log.note(end.message());
     } catch (FetchStep.Killed e) {
-      reporter.status(TaskState.TASK_KILLED, null, "Task killed while fetching its URIs");
+      reportKilledBeforeStart("while fetching its URIs");
     } catch (LaunchFailedException e) {
       undoAll(undo);
       reporter.status(TaskState.TASK_FAILED, Reason.REASON_CONTAINER_LAUNCH_FAILED, e.getMessage());
+    }
+  }
+
+  private void reportKilledBeforeStart(String when) {
+    if (overMaxCompletionTime()) {
+      reporter.status(TaskState.TASK_FAILED, Reason.REASON_MAX_COMPLETION_TIME_REACHED, "Task killed " + when
+          + ": it ran past its max_completion_time of "
+          + io.github.sparkmesos.executor.mesos.Durations.format(plan.maxCompletionTime().orElse(Duration.ZERO)));
+    } else {
+      reporter.status(TaskState.TASK_KILLED, null, "Task killed " + when);
+    }
+  }
+
+  /** The task's health check and check, from its start, with the task's environment and directory. */
+  private void startChecks(RunningTask started) {
+    if (plan.healthCheck().isEmpty() && plan.check().isEmpty()) {
+      return;
+    }
+    TaskChecks.Listener listener = new TaskChecks.Listener() {
+      @Override
+      public void healthChanged(boolean healthy, boolean killTask, int consecutiveFailures) {
+        reporter.health(healthy, killTask);
+      }
+
+      @Override
+      public void checkChanged(CheckStatusInfo status) {
+        reporter.check(status);
+      }
+    };
+    synchronized (this) {
+      if (!killRequested) {
+        checks = TaskChecks.start(plan.healthCheck(), plan.check(),
+            new TaskChecks.CheckTarget(started.environment(), plan.directory()), listener);
+      }
     }
   }
 

@@ -37,14 +37,14 @@ public final class ProcessRuntime implements TaskRuntime {
     try {
       ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(plan.argv(), env, plan.directory(),
           plan.directory().resolve("stdout"), plan.directory().resolve("stderr")));
-      return new Process(child);
+      return new Process(child, Map.copyOf(env));
     } catch (IOException | IllegalArgumentException e) {
       throw new LaunchFailedException("Failed to start the command: " + e.getMessage(), e);
     }
   }
 
   /** A session leader and its whole session. */
-  private record Process(ChildProcess child) implements RunningTask {
+  private record Process(ChildProcess child, Map<String, String> environment) implements RunningTask {
 
     @Override
     public String id() {

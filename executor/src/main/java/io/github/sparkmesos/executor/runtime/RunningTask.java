@@ -3,6 +3,7 @@ package io.github.sparkmesos.executor.runtime;
 import io.github.sparkmesos.os.ExitStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A task's command as a runtime started it: a process tree or a container. */
@@ -34,4 +35,7 @@ public interface RunningTask {
 
   /** The addresses the task can be reached at, for {@code container_status.network_infos}. */
   List<String> addresses();
+
+  /** The environment the command runs with: what a COMMAND check of the task runs with too. */
+  Map<String, String> environment();
 }

@@ -18,7 +18,10 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  * and checks. Immutable. {@link #toString()} shows no secret value.
  *
  * @param directory    the task's directory, created by the pipeline after validation
+ * @param inSandbox    the directory is the executor's own sandbox (a command task, as Mesos's command
+ *                     executor runs it): its stdout and stderr are the executor's too
  * @param environment  variables the task sets on top of the executor's inheritable environment
+ * @param maxCompletionTime how long the task may run before it is failed (TaskInfo.max_completion_time)
  * @param image        the container image the task asks for (none: a process on this host)
  * @param secretValues values that must never appear in a log line, status message or printout
  * @param warnings     what the task asked for that is ignored, said in its stderr and the executor log
@@ -26,6 +29,7 @@ import org.apache.mesos.v1.Protos.HealthCheck;
 public record LaunchPlan(
     String taskId,
     Path directory,
+    boolean inSandbox,
     List<FetchUri> uris,
     List<String> argv,
     Map<String, String> environment,
@@ -33,6 +37,7 @@ public record LaunchPlan(
     List<Network> networks,
     List<SecretReference> secretReferences,
     Optional<Duration> killGracePeriod,
+    Optional<Duration> maxCompletionTime,
     Optional<HealthCheck> healthCheck,
     Optional<CheckInfo> check,
     Set<String> secretValues,
@@ -64,8 +69,8 @@ public record LaunchPlan(
     env.putAll(more);
     Set<String> secrets = new java.util.HashSet<>(secretValues);
     secrets.addAll(moreSecretValues);
-    return new LaunchPlan(taskId, directory, uris, argv, env, image, networks, secretReferences, killGracePeriod,
-        healthCheck, check, secrets, warnings);
+    return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, image, networks, secretReferences,
+        killGracePeriod, maxCompletionTime, healthCheck, check, secrets, warnings);
   }
 
   @Override
@@ -78,6 +83,7 @@ public record LaunchPlan(
         + (networks.isEmpty() ? "" : ", networks=" + networks)
         + (secretReferences.isEmpty() ? "" : ", secrets=" + secretReferences)
         + killGracePeriod.map(g -> ", kill grace " + g.toMillis() + " ms").orElse("")
+        + maxCompletionTime.map(t -> ", max completion time " + t.toMillis() + " ms").orElse("")
         + healthCheck.map(h -> ", health check " + h.getType()).orElse("")
         + check.map(c -> ", check " + c.getType()).orElse("") + "]";
   }

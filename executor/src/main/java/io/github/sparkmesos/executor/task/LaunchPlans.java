@@ -1,6 +1,8 @@
 package io.github.sparkmesos.executor.task;
 
 import io.github.sparkmesos.docker.ImageReference;
+import io.github.sparkmesos.executor.checks.TaskChecks;
+import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.secrets.ChildEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.mesos.v1.Protos.CheckInfo;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.ContainerInfo;
 import org.apache.mesos.v1.Protos.Environment;
+import org.apache.mesos.v1.Protos.HealthCheck;
 import org.apache.mesos.v1.Protos.NetworkInfo;
 import org.apache.mesos.v1.Protos.Secret;
 import org.apache.mesos.v1.Protos.TaskInfo;
@@ -30,16 +34,32 @@ public final class LaunchPlans {
   /**
    * What the executor knows that a task may refer to.
    *
-   * @param tasksDirectory where each task gets its own directory, named by its id
+   * @param sandbox the executor's sandbox: a command task runs in it, other tasks in a directory of
+   *                their own under {@link #tasksDirectory()}
+   * @param flags   the agent's command line when it runs this executor as its command executor
    */
-  public record Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path tasksDirectory) {}
+  public record Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path sandbox,
+      CommandExecutorFlags flags) {
+
+    public Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path sandbox) {
+      this(frameworkUser, sparkHome, sandbox, CommandExecutorFlags.NONE);
+    }
+
+    /** Where each task of a document or group gets its own directory, named by its id. */
+    public Path tasksDirectory() {
+      return sandbox.resolve("tasks");
+    }
+  }
+
+  /** The message of Mesos's command executor for a second task. */
+  public static final String MULTIPLE_TASKS = "Attempted to run multiple tasks using a \"command\" executor";
 
   /** A task sent with LAUNCH: its TaskInfo.data is the Spark task document. */
   public static LaunchPlan forSparkTask(TaskInfo task, Context context) throws InvalidTaskException {
     String taskId = taskId(task);
     if (task.hasCommand()) {
       throw new InvalidTaskException("TaskInfo.command",
-          "must not be set beside an executor (Mesos forbids it); put the command in TaskInfo.data");
+          "must not be set beside TaskInfo.data (a command task runs its command; a Spark task its document)");
     }
     SparkTaskDocument document = SparkTaskDocument.parse(task.getData().toByteArray());
     SparkConf conf = document.conf();
@@ -54,78 +74,156 @@ public final class LaunchPlans {
       networks.add(new LaunchPlan.Network(network.get(), SparkLabels.parse(
           conf.get("spark.mesos.network.labels").orElse(""), "TaskInfo.data.conf.spark.mesos.network.labels")));
     }
-    return plan(task, context, spark.uris(), List.of("/bin/sh", "-c", spark.command()), spark.environment(),
-        image(task, conf), networks, Set.of(), warnings);
+    return plan(task, context.tasksDirectory().resolve(taskId), false, spark.uris(),
+        List.of("/bin/sh", "-c", spark.command()), spark.environment(), image(task, conf), networks, Set.of(),
+        withNetworkWarnings(warnings, networks));
+  }
+
+  /**
+   * A task sent with LAUNCH that carries its own {@code TaskInfo.command}: a command task, run as
+   * Mesos's command executor runs it (src/launcher/executor.cpp). The agent fetched its URIs into the
+   * sandbox already and placed the executor in the task's container and network; the command runs in
+   * the sandbox itself, with the agent's {@code --task_command} over the task's command and the
+   * environment {@code --task_environment}, then the command's own variables, then
+   * {@code MESOS_ALLOCATION_ROLE} over the executor's.
+   *
+   * @throws LaunchFailedException when the agent's flags ask for what this executor cannot do, naming the flag
+   */
+  public static LaunchPlan forAgentCommandTask(TaskInfo task, Context context)
+      throws InvalidTaskException, LaunchFailedException {
+    taskId(task);
+    CommandExecutorFlags flags = context.flags();
+    List<String> unsupported = flags.unsupported(System.getProperty("user.name"));
+    if (!unsupported.isEmpty()) {
+      throw new LaunchFailedException(String.join("; ", unsupported));
+    }
+    CommandInfo command = flags.taskCommand().orElse(task.getCommand());
+    String field = flags.taskCommand().isPresent() ? "--task_command" : "TaskInfo.command";
+    List<String> argv = argv(command, field);
+    Map<String, String> env = new LinkedHashMap<>();
+    Set<String> secrets = new HashSet<>();
+    for (Environment.Variable v : flags.taskEnvironment().map(Environment::getVariablesList).orElse(List.of())) {
+      if (v.getType() != Environment.Variable.Type.SECRET) { // an isolator's unresolved secret: skipped, as Mesos
+        env.put(v.getName(), v.getValue());
+      }
+    }
+    Map<String, String> own = environment(command, field, secrets);
+    for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
+      if (v.getType() == Environment.Variable.Type.SECRET && env.containsKey(v.getName())) {
+        own.remove(v.getName()); // the agent's environment_secret isolator resolved it into --task_environment
+      }
+    }
+    env.putAll(own);
+    if (task.getResourcesCount() > 0) {
+      env.put("MESOS_ALLOCATION_ROLE", task.getResources(0).getAllocationInfo().getRole());
+    }
+    List<String> warnings = new ArrayList<>();
+    if (flags.rootfs().isEmpty()) {
+      flags.workingDirectory().ifPresent(d -> warnings.add("--working_directory=" + d
+          + " applies inside a root filesystem only (as for Mesos's executor); the command runs in the sandbox"));
+      flags.sandboxDirectory().ifPresent(d -> warnings.add("--sandbox_directory=" + d
+          + " applies inside a root filesystem only (as for Mesos's executor); the sandbox is " + context.sandbox()));
+    }
+    // the agent's network/cni isolator has already put this executor, and so its task, in its networks
+    return plan(task, context.sandbox(), true, List.of(), argv, env, image(task, new SparkConf(Map.of())), List.of(),
+        secrets, warnings);
   }
 
   /** A task of a LAUNCH_GROUP: its own CommandInfo, run as given, as the default executor does. */
   public static LaunchPlan forCommandTask(TaskInfo task, Context context) throws InvalidTaskException {
-    taskId(task);
+    String taskId = taskId(task);
     if (!task.hasCommand()) {
       throw new InvalidTaskException("TaskInfo.command", "is required for a task of a task group");
     }
     CommandInfo command = task.getCommand();
-    List<String> argv;
-    if (!command.hasShell() || command.getShell()) {
-      if (!command.hasValue() || command.getValue().isBlank()) {
-        throw new InvalidTaskException("TaskInfo.command.value", "is required when shell is true");
-      }
-      argv = List.of("/bin/sh", "-c", command.getValue());
-    } else {
-      if (!command.hasValue() || command.getValue().isBlank()) {
-        throw new InvalidTaskException("TaskInfo.command.value", "is required: the program to run");
-      }
-      // Mesos containerizer: value is the program, arguments the whole argv (arguments[0] is argv[0])
-      argv = command.getArgumentsCount() == 0 ? List.of(command.getValue()) : command.getArgumentsList();
-      if (command.getArgumentsCount() > 0) {
-        argv = new ArrayList<>(argv);
-        argv.set(0, command.getValue());
-      }
-    }
+    List<String> argv = argv(command, "TaskInfo.command");
     List<FetchUri> uris = new ArrayList<>();
     for (CommandInfo.URI uri : command.getUrisList()) {
       uris.add(FetchUri.of(uri, "TaskInfo.command.uris[" + uris.size() + "]"));
     }
-    Map<String, String> env = new LinkedHashMap<>();
     Set<String> secrets = new HashSet<>();
+    Map<String, String> env = environment(command, "TaskInfo.command", secrets);
+    List<LaunchPlan.Network> networks = networks(task);
+    return plan(task, context.tasksDirectory().resolve(taskId), false, uris, argv, env,
+        image(task, new SparkConf(Map.of())), networks, secrets, withNetworkWarnings(List.of(), networks));
+  }
+
+  /**
+   * A command's argv as the Mesos containerizer builds it: {@code shell} true (the default) runs
+   * {@code sh -c value}; false runs {@code value} with {@code arguments} as the whole argv
+   * (arguments[0] is argv[0]).
+   */
+  private static List<String> argv(CommandInfo command, String field) throws InvalidTaskException {
+    if (!command.hasValue() || command.getValue().isBlank()) {
+      throw new InvalidTaskException(field + ".value", !command.hasShell() || command.getShell()
+          ? "is required when shell is true" : "is required: the program to run");
+    }
+    if (!command.hasShell() || command.getShell()) {
+      return List.of("/bin/sh", "-c", command.getValue());
+    }
+    if (command.getArgumentsCount() == 0) {
+      return List.of(command.getValue());
+    }
+    List<String> argv = new ArrayList<>(command.getArgumentsList());
+    argv.set(0, command.getValue());
+    return argv;
+  }
+
+  /** A command's own variables, checked; SECRET values are added to {@code secrets}. */
+  private static Map<String, String> environment(CommandInfo command, String field, Set<String> secrets)
+      throws InvalidTaskException {
+    Map<String, String> env = new LinkedHashMap<>();
     for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
-      String field = "TaskInfo.command.environment." + v.getName();
+      String name = field + ".environment." + v.getName();
       if (!v.getName().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        throw new InvalidTaskException(field, "is not a valid environment variable name");
+        throw new InvalidTaskException(name, "is not a valid environment variable name");
       }
       if (!ChildEnvironment.settableByTask(v.getName())) {
-        throw new InvalidTaskException(field, "is reserved for the executor and may not be set by a task");
+        throw new InvalidTaskException(name, "is reserved for the executor and may not be set by a task");
       }
       if (v.getType() == Environment.Variable.Type.SECRET) {
-        String value = secretValue(v, field);
+        String value = secretValue(v, name);
         secrets.add(value);
         env.put(v.getName(), value);
       } else {
         if (v.hasSecret()) {
-          throw new InvalidTaskException(field, "a VALUE variable must not carry a secret");
+          throw new InvalidTaskException(name, "a VALUE variable must not carry a secret");
         }
         env.put(v.getName(), v.getValue());
       }
     }
-    return plan(task, context, uris, argv, env, image(task, new SparkConf(Map.of())), networks(task), secrets,
-        List.of());
+    return env;
   }
 
-  private static LaunchPlan plan(TaskInfo task, Context context, List<FetchUri> uris, List<String> argv,
-      Map<String, String> env, Optional<String> image, List<LaunchPlan.Network> networks, Set<String> secrets,
-      List<String> warnings) throws InvalidTaskException {
+  private static List<String> withNetworkWarnings(List<String> warnings, List<LaunchPlan.Network> networks) {
+    List<String> all = new ArrayList<>(warnings);
+    for (LaunchPlan.Network n : networks) {
+      all.add("network '" + n.name() + "' is not joined: this executor runs the task on the host's network"
+          + " (CNI comes with the OS layer)");
+    }
+    return all;
+  }
+
+  private static LaunchPlan plan(TaskInfo task, Path directory, boolean inSandbox, List<FetchUri> uris,
+      List<String> argv, Map<String, String> env, Optional<String> image, List<LaunchPlan.Network> networks,
+      Set<String> secrets, List<String> warnings) throws InvalidTaskException {
     for (FetchUri uri : uris) {
       uri.validate();
     }
-    for (LaunchPlan.Network n : networks) {
-      warnings = new ArrayList<>(warnings);
-      warnings.add("network '" + n.name() + "' is not joined: this executor runs the task on the host's network"
-          + " (CNI comes with the OS layer)");
+    Optional<HealthCheck> health = task.hasHealthCheck() ? Optional.of(task.getHealthCheck()) : Optional.empty();
+    Optional<CheckInfo> check = task.hasCheck() ? Optional.of(task.getCheck()) : Optional.empty();
+    TaskChecks.validate(health, check);
+    return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, image, networks,
+        List.of(), killGrace(task), maxCompletionTime(task), health, check, secrets, warnings);
+  }
+
+  /** {@code TaskInfo.max_completion_time}: none when unset or zero, as Mesos's executors read it. */
+  private static Optional<Duration> maxCompletionTime(TaskInfo task) throws InvalidTaskException {
+    long nanos = task.getMaxCompletionTime().getNanoseconds();
+    if (nanos < 0) {
+      throw new InvalidTaskException("TaskInfo.max_completion_time", "must not be negative");
     }
-    String taskId = task.getTaskId().getValue();
-    return new LaunchPlan(taskId, context.tasksDirectory().resolve(taskId), uris, argv, env, image, networks,
-        List.of(), killGrace(task), task.hasHealthCheck() ? Optional.of(task.getHealthCheck()) : Optional.empty(),
-        task.hasCheck() ? Optional.of(task.getCheck()) : Optional.empty(), secrets, warnings);
+    return nanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
   }
 
   private static String secretValue(Environment.Variable v, String field) throws InvalidTaskException {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class LaunchPlanTest {
 
   private static final LaunchPlans.Context CONTEXT =
-      new LaunchPlans.Context(Optional.of("alice"), Optional.empty(), Path.of("/sandbox/tasks"));
+      new LaunchPlans.Context(Optional.of("alice"), Optional.empty(), Path.of("/sandbox"));
 
   private static TaskInfo.Builder task(String id) {
     return TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id))

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LaunchPlansTest {
 
   private static final LaunchPlans.Context CONTEXT = new LaunchPlans.Context(Optional.of("alice"), Optional.empty(),
-      java.nio.file.Path.of("/sandbox/tasks"));
+      java.nio.file.Path.of("/sandbox"));
   private static final Runtimes RUNTIMES = new Runtimes(new ProcessRuntime(Map.of()));
   private static final String URI = "http://h/x/spark-3.5.9-bin-sme.tgz";
 
