@@ -33,7 +33,7 @@ final class AgentFetch {
     if (command.getUrisCount() == 0) {
       return;
     }
-    TaskLog log = new TaskLog(executor.getExecutorId().getValue(), sandbox);
+    TaskLog log = new TaskLog(executor.getExecutorId().getValue(), sandbox, false);
     String owner = command.hasUser() ? command.getUser() : user;
     try (Fetcher fetcher = ExecutorMain.fetcher(environment)) {
       for (int i = 0; i < command.getUrisCount(); i++) {
