@@ -98,7 +98,7 @@ final class Agent implements AgentApi.Handler {
     api.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
         .setExecutorInfo(executorInfo)
         .setFrameworkInfo(frameworkInfo())
-        .setAgentInfo(AgentInfo.newBuilder().setHostname("localhost")
+        .setAgentInfo(AgentInfo.newBuilder().setHostname(Harness.AGENT_HOSTNAME)
             .setId(AgentID.newBuilder().setValue(Harness.AGENT_ID)))
         .setContainerId(ContainerID.newBuilder().setValue(containerId)))
         .build());

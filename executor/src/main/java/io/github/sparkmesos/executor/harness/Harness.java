@@ -49,6 +49,8 @@ public final class Harness {
 
   public static final String FRAMEWORK_ID = "harness-framework-0001";
   public static final String AGENT_ID = "harness-agent-S0";
+  /** The agent's host name, which offers would carry. */
+  public static final String AGENT_HOSTNAME = "localhost";
   /** Set in the executor's environment, so the harness can find every process of this run. */
   public static final String RUN_MARKER = "SPARK_MESOS_HARNESS_RUN";
 
