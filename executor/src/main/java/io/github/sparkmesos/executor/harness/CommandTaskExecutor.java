@@ -35,9 +35,11 @@ final class CommandTaskExecutor {
   private static final Duration KILL_ALLOWANCE = Duration.ofSeconds(2);
 
   private final ExecutorInfo info;
+  private final Map<String, String> environment;
 
   private CommandTaskExecutor(ExecutorInfo info) {
     this.info = info;
+    this.environment = containerEnvironment(info.getCommand());
   }
 
   /** A task the agent runs under its command executor: a command, no executor, no data for ours. */
@@ -45,7 +47,10 @@ final class CommandTaskExecutor {
     return task.hasCommand() && !task.hasExecutor() && task.getData().isEmpty();
   }
 
-  /** @param launcherDir the agent's {@code --launcher_dir} */
+  /**
+   * @param launcherDir the agent's {@code --launcher_dir}
+   * @throws IllegalArgumentException for a secret reference in the environment (no secret resolver here)
+   */
   static CommandTaskExecutor of(TaskInfo task, String frameworkId, Path launcherDir) {
     CommandInfo taskCommand = task.getCommand();
     String id = task.getTaskId().getValue();
@@ -142,9 +147,13 @@ final class CommandTaskExecutor {
    * the command's environment over everything else.
    */
   Map<String, String> environment() {
+    return environment;
+  }
+
+  private static Map<String, String> containerEnvironment(CommandInfo command) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "1");
-    for (Environment.Variable v : info.getCommand().getEnvironment().getVariablesList()) {
+    for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
       if (v.getType() != Environment.Variable.Type.SECRET) {
         env.put(v.getName(), v.getValue());
       } else if (v.getSecret().hasValue()) {
@@ -154,7 +163,7 @@ final class CommandTaskExecutor {
             + ": a secret reference needs the agent's secret resolver, which the harness does not have");
       }
     }
-    return env;
+    return java.util.Collections.unmodifiableMap(env);
   }
 
   /** The ExecutorInfo's shutdown grace period (the kill policy's grace and 2 s), which overrides the agent's. */

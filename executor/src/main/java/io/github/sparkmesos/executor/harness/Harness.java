@@ -114,8 +114,13 @@ public final class Harness {
     Optional<TaskInfo> commandTask = taskFile.commandTask();
     launcher = commandTask.isPresent()
         ? LauncherFolder.of(givenOptions.launcherDir(), executorShellCommand(givenOptions)) : null;
-    Optional<CommandTaskExecutor> commandExecutor = commandTask.map(t -> CommandTaskExecutor.of(t, FRAMEWORK_ID,
-        launcher.path()));
+    Optional<CommandTaskExecutor> commandExecutor;
+    try {
+      commandExecutor = commandTask.map(t -> CommandTaskExecutor.of(t, FRAMEWORK_ID, launcher.path()));
+    } catch (IllegalArgumentException e) {
+      launcher.close();
+      throw e;
+    }
     // an ExecutorInfo's shutdown grace period overrides the agent's flag
     options = commandExecutor.flatMap(CommandTaskExecutor::shutdownGracePeriod)
         .map(givenOptions::withShutdownGracePeriod).orElse(givenOptions);
