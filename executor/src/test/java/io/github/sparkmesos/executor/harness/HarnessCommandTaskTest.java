@@ -75,6 +75,23 @@ class HarnessCommandTaskTest {
   }
 
   @Test
+  void aFailingHealthCheckShowsInTheJsonLinesAndKillsTheTaskUnhealthy(@TempDir Path dir) throws Exception {
+    HarnessRun.Run run = HarnessRun.run(dir, task("h", "{\"value\": \"touch ok; sleep 60\"}",
+        "\"health_check\": {\"type\": \"COMMAND\", \"command\": {\"value\": \"test -e ok && rm ok\"},"
+            + " \"delay_seconds\": 0, \"interval_seconds\": 0.2, \"grace_period_seconds\": 30,"
+            + " \"consecutive_failures\": 2}"), "--task-killing-state");
+    assertClean(run);
+    List<Harness.Update> health = run.result().updates().stream().filter(u -> u.healthy().isPresent()).toList();
+    // healthy, then one update per counted failure (the second asks for the kill), then the terminal update
+    assertEquals(List.of(true, false, false, false), health.stream().map(u -> u.healthy().get()).toList(),
+        run.stdout().toString());
+    assertTrue(run.stdout().toString().contains("\"healthy\":true"), run.stdout().toString());
+    assertEquals("REASON_TASK_HEALTH_CHECK_STATUS_UPDATED", health.get(0).reason());
+    assertEquals(TaskState.TASK_KILLED, health.get(3).state(), "the terminal update says unhealthy");
+    assertTrue(run.result().states("h").contains(TaskState.TASK_KILLING));
+  }
+
+  @Test
   void aCommandOverItsMaxCompletionTimeFails(@TempDir Path dir) throws Exception {
     HarnessRun.Run run = HarnessRun.run(dir, task("m", "{\"value\": \"sleep 60\"}",
         "\"max_completion_time\": {\"nanoseconds\": 1000000000}"));
