@@ -74,7 +74,12 @@ public final class ExecutorMain {
     Warmup.start(format);
     AgentEnvironment agentEnv = AgentEnvironment.from(env);
     AgentConnection agent = new AgentConnection(agentEnv, format);
-    return new Executor(agentEnv, agent, env, new Fetcher(fetcherOptions(env), ExecutorMain::runCommand), flags).run();
+    return new Executor(agentEnv, agent, env, fetcher(env), flags).run();
+  }
+
+  /** The fetcher of an executor with this environment: its node cache, and its commands run by our launcher. */
+  public static Fetcher fetcher(Map<String, String> env) {
+    return new Fetcher(fetcherOptions(env), ExecutorMain::runCommand);
   }
 
   /** The fetcher's external commands (the hadoop CLI), through the one launcher and reaper of this JVM. */

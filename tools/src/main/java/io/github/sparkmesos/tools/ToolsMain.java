@@ -18,8 +18,10 @@ import java.util.List;
 public final class ToolsMain {
 
   private static final String USAGE = """
-      usage: spark-mesos-executor demo
+      usage: spark-mesos-executor demo [--command-task]
                                   a real Spark driver computing Pi on an executor run by the harness
+                                  (--command-task: sent as Spark's Mesos backend sends it, a command
+                                  task that the harness runs as an agent runs its command executor)
              spark-mesos-executor spark-dist
                                   build (once) the Spark 3.5.9 distribution tarball; print its path
              spark-mesos-executor bench-fetch URL [--runs N]

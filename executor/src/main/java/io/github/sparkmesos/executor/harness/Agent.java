@@ -17,7 +17,6 @@ import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.AgentInfo;
 import org.apache.mesos.v1.Protos.ContainerID;
 import org.apache.mesos.v1.Protos.DurationInfo;
-import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
@@ -43,6 +42,7 @@ final class Agent implements AgentApi.Handler {
 
   private final HarnessOptions options;
   private final TaskFile taskFile;
+  private final ExecutorInfo executorInfo;
   private final String executorId;
   private final String containerId;
   private final Verdict verdict;
@@ -60,11 +60,12 @@ final class Agent implements AgentApi.Handler {
   private boolean frameworkTerminating;
   private Termination pendingTermination;
 
-  Agent(HarnessOptions options, TaskFile taskFile, String executorId, String containerId, Verdict verdict,
+  Agent(HarnessOptions options, TaskFile taskFile, ExecutorInfo executorInfo, String containerId, Verdict verdict,
       Consumer<TaskStatus> onFirstRunning) {
     this.options = options;
     this.taskFile = taskFile;
-    this.executorId = executorId;
+    this.executorInfo = executorInfo;
+    this.executorId = executorInfo.getExecutorId().getValue();
     this.containerId = containerId;
     this.verdict = verdict;
     this.onFirstRunning = onFirstRunning;
@@ -95,11 +96,9 @@ final class Agent implements AgentApi.Handler {
       firstSubscribeNanos = System.nanoTime();
     }
     api.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
-        .setExecutorInfo(ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(executorId))
-            .setFrameworkId(FrameworkID.newBuilder().setValue(Harness.FRAMEWORK_ID))
-            .setType(ExecutorInfo.Type.CUSTOM))
+        .setExecutorInfo(executorInfo)
         .setFrameworkInfo(frameworkInfo())
-        .setAgentInfo(AgentInfo.newBuilder().setHostname("localhost")
+        .setAgentInfo(AgentInfo.newBuilder().setHostname(Harness.AGENT_HOSTNAME)
             .setId(AgentID.newBuilder().setValue(Harness.AGENT_ID)))
         .setContainerId(ContainerID.newBuilder().setValue(containerId)))
         .build());
@@ -293,6 +292,18 @@ final class Agent implements AgentApi.Handler {
           TaskStatus.Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT, "Executor did not register within "
           + Durations.format(options.executorRegistrationTimeout()));
       container.destroy(pendingTermination.message());
+    }
+  }
+
+  /**
+   * {@code executorLaunched} with a failed launch (the agent's fetch failed): the executor never ran,
+   * its tasks fail with REASON_CONTAINER_LAUNCH_FAILED.
+   */
+  synchronized void containerLaunchFailed(String message) {
+    verdict.problem("the executor's container failed to launch: " + message);
+    for (TaskInfo task : taskFile.tasks()) {
+      verdict.record(status(task, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
+          "Failed to launch container: " + message, TaskStatus.Source.SOURCE_AGENT));
     }
   }
 

@@ -3,10 +3,13 @@ package io.github.sparkmesos.executor.harness;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.sparkmesos.executor.ExecutorMain;
 import io.github.sparkmesos.executor.mesos.Durations;
 import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.util.Log;
+import io.github.sparkmesos.executor.util.Shell;
+import io.github.sparkmesos.fetcher.FetchException;
 import io.github.sparkmesos.os.ChildProcess;
 import io.github.sparkmesos.os.ExitStatus;
 import io.github.sparkmesos.os.ProcessLauncher;
@@ -27,6 +30,12 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.mesos.v1.Protos.CheckStatusInfo;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 
 /**
@@ -40,14 +49,19 @@ public final class Harness {
 
   public static final String FRAMEWORK_ID = "harness-framework-0001";
   public static final String AGENT_ID = "harness-agent-S0";
+  /** The agent's host name, which offers would carry. */
+  public static final String AGENT_HOSTNAME = "localhost";
   /** Set in the executor's environment, so the harness can find every process of this run. */
   public static final String RUN_MARKER = "SPARK_MESOS_HARNESS_RUN";
 
   private static final Gson JSON_LINES = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
-  /** A status update as the harness received it. */
+  /**
+   * A status update as the harness received it; {@code healthy} and {@code checkStatus} only when the
+   * update has them.
+   */
   public record Update(String taskId, TaskState state, String reason, String message, String source, double timestamp,
-      String uuid) {
+      String uuid, Optional<Boolean> healthy, Optional<CheckStatusInfo> checkStatus) {
 
     public String json() {
       JsonObject o = new JsonObject();
@@ -57,6 +71,8 @@ public final class Harness {
       o.addProperty("message", message);
       o.addProperty("source", source);
       o.addProperty("timestamp", timestamp);
+      healthy.ifPresent(h -> o.addProperty("healthy", h));
+      checkStatus.ifPresent(c -> o.add("check_status", JsonParser.parseString(StoutJson.print(c))));
       return JSON_LINES.toJson(o);
     }
   }
@@ -88,17 +104,33 @@ public final class Harness {
   private final Agent agent;
   private final AgentApi api;
   private final Path sandbox;
-  private final Container container;
   private final UnixSocketRelay relay;
+  private final LauncherFolder launcher;
+  private final Container container;
+  /** Why the executor's container could not be launched (the agent's fetch failed), or null. */
+  private final String launchFailure;
 
-  private Harness(HarnessOptions options, PrintStream out, TaskFile taskFile) throws IOException {
-    this.options = options;
-    String executorId = taskFile.tasks().get(0).hasExecutor()
-        ? taskFile.tasks().get(0).getExecutor().getExecutorId().getValue() : "harness-executor";
+  private Harness(HarnessOptions givenOptions, PrintStream out, TaskFile taskFile) throws IOException {
+    Optional<TaskInfo> commandTask = taskFile.commandTask();
+    launcher = commandTask.isPresent()
+        ? LauncherFolder.of(givenOptions.launcherDir(), executorShellCommand(givenOptions)) : null;
+    Optional<CommandTaskExecutor> commandExecutor;
+    try {
+      commandExecutor = commandTask.map(t -> CommandTaskExecutor.of(t, FRAMEWORK_ID, launcher.path()));
+    } catch (IllegalArgumentException e) {
+      launcher.close();
+      throw e;
+    }
+    // an ExecutorInfo's shutdown grace period overrides the agent's flag
+    options = commandExecutor.flatMap(CommandTaskExecutor::shutdownGracePeriod)
+        .map(givenOptions::withShutdownGracePeriod).orElse(givenOptions);
+    ExecutorInfo executorInfo = commandExecutor.map(CommandTaskExecutor::info)
+        .orElseGet(() -> customExecutor(taskFile));
+    String executorId = executorInfo.getExecutorId().getValue();
     String runId = UUID.randomUUID().toString();
     verdict = new Verdict(out);
     scenario = new Scenario(options);
-    agent = new Agent(options, taskFile, executorId, runId, verdict, scenario::firstRunning);
+    agent = new Agent(options, taskFile, executorInfo, runId, verdict, scenario::firstRunning);
     scenario.attach(agent);
     sandbox = options.sandbox().orElseGet(Harness::temporarySandbox).toAbsolutePath();
     Files.createDirectories(sandbox);
@@ -115,14 +147,52 @@ public final class Harness {
     } else {
       relay = null;
     }
-    List<String> argv = options.executorCommand().isEmpty() ? defaultExecutorCommand() : options.executorCommand();
-    ChildProcess executor = ProcessLauncher.spawn(new ProcessSpec(argv,
-        executorEnvironment(executorId, runId, token, tls), sandbox, sandbox.resolve("stdout"),
+    Map<String, String> env = executorEnvironment(executorId, runId, token, tls);
+    List<String> argv;
+    String failure = null;
+    if (commandExecutor.isPresent()) {
+      CommandTaskExecutor command = commandExecutor.get();
+      Log.info("a command task: running " + executorInfo.getName() + " from " + launcher.path());
+      if (!command.found()) {
+        Log.warn(launcher.path().resolve(CommandTaskExecutor.PROGRAM) + " does not exist: the agent runs "
+            + command.argv() + " instead");
+      }
+      env.putAll(command.environment());
+      argv = command.argv();
+      try {
+        AgentFetch.run(executorInfo, sandbox, env, System.getProperty("user.name"));
+      } catch (FetchException e) {
+        failure = e.getMessage();
+      }
+    } else {
+      argv = options.executorCommand().map(c -> List.of("/bin/sh", "-c", c))
+          .orElseGet(Harness::defaultExecutorCommand);
+    }
+    launchFailure = failure;
+    if (launchFailure != null) {
+      container = null;
+      return;
+    }
+    ChildProcess executor = ProcessLauncher.spawn(new ProcessSpec(argv, env, sandbox, sandbox.resolve("stdout"),
         sandbox.resolve("stderr")));
     container = new Container(executor, runId);
     agent.attach(container);
     scenario.executorStarted();
     Log.info("executor started as process " + executor.pid() + " (its log: " + sandbox.resolve("stderr") + ")");
+  }
+
+  /** The ExecutorInfo of a task file for this executor: the first task's executor id, else harness-executor. */
+  private static ExecutorInfo customExecutor(TaskFile taskFile) {
+    TaskInfo first = taskFile.tasks().get(0);
+    String id = first.hasExecutor() ? first.getExecutor().getExecutorId().getValue() : "harness-executor";
+    return ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(id))
+        .setFrameworkId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID)).setType(ExecutorInfo.Type.CUSTOM).build();
+  }
+
+  /** --executor-command, else this program's executor mode, as one shell command. */
+  private static String executorShellCommand(HarnessOptions options) {
+    return options.executorCommand().orElseGet(() -> "exec " + defaultExecutorCommand().stream().map(Shell::quote)
+        .collect(Collectors.joining(" ")));
   }
 
   /** Runs the harness to its end; updates are printed on {@code out} as JSON lines. */
@@ -161,9 +231,9 @@ public final class Harness {
     return sandbox;
   }
 
-  /** The executor's process id. */
+  /** The executor's process id, or -1 when its container failed to launch. */
   public long executorPid() {
-    return container.executor().pid();
+    return container == null ? -1 : container.executor().pid();
   }
 
   /** Sends KILL for a task now (with --kill-grace as its kill policy, if given). */
@@ -183,6 +253,13 @@ public final class Harness {
 
   /** Waits for the executor to exit (or --timeout), does what the agent does then, and reports. */
   public Result awaitResult() {
+    if (launchFailure != null) {
+      agent.containerLaunchFailed(launchFailure);
+      scenario.stop();
+      api.stop();
+      closeRelayAndLauncher();
+      return verdict.result(Optional.empty(), sandbox, agent.subscriptions(), api.answers());
+    }
     ChildProcess executor = container.executor();
     Optional<ExitStatus> exit = Optional.empty();
     try {
@@ -206,6 +283,11 @@ public final class Harness {
     scenario.stop();
     agent.executorTerminated(exit);
     api.stop();
+    closeRelayAndLauncher();
+    return verdict.result(exit, sandbox, agent.subscriptions(), api.answers());
+  }
+
+  private void closeRelayAndLauncher() {
     if (relay != null) {
       try {
         relay.close();
@@ -213,7 +295,9 @@ public final class Harness {
         Log.warn("closing the agent socket: " + e.getMessage());
       }
     }
-    return verdict.result(exit, sandbox, agent.subscriptions(), api.answers());
+    if (launcher != null) {
+      launcher.close();
+    }
   }
 
   /**

@@ -4,7 +4,6 @@ import io.github.sparkmesos.executor.mesos.Durations;
 import io.github.sparkmesos.executor.mesos.WireFormat;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,8 @@ public record HarnessOptions(
     boolean taskKillingState,
     Duration shutdownGracePeriod,
     Map<String, String> executorEnvironment,
-    List<String> executorCommand,
+    Optional<String> executorCommand,
+    Optional<Path> launcherDir,
     Duration executorRegistrationTimeout,
     Duration executorReregistrationTimeout,
     boolean partitionAware,
@@ -76,6 +76,11 @@ public record HarnessOptions(
         --env NAME=VALUE            add to the executor's environment (repeatable; JAVA_HOME and
                                     PATH are passed on as --executor_environment_variables would)
         --executor-command CMD      run CMD (through sh -c) instead of this program's executor mode
+        --launcher-dir DIR          the agent's --launcher_dir: a command task (a TaskInfo with command,
+                                    without executor and data) runs the real path of DIR/mesos-executor
+                                    with --launcher_dir=DIR, as an agent runs its command executor
+                                    (default: a temporary folder whose mesos-executor runs the executor
+                                    command above)
         --tls DIR                   serve HTTPS with DIR/server.pem and DIR/server.key (PEM), and give the
                                     executor LIBPROCESS_SSL_* with the CA DIR/ca.pem and, if present,
                                     the client certificate DIR/client.pem and key DIR/client.key
@@ -100,7 +105,8 @@ public record HarnessOptions(
     boolean killingState = false;
     Duration shutdownGrace = Duration.ofSeconds(5);
     Map<String, String> env = new LinkedHashMap<>();
-    List<String> command = new ArrayList<>();
+    Optional<String> command = Optional.empty();
+    Optional<Path> launcherDir = Optional.empty();
     Duration registrationTimeout = Duration.ofMinutes(1);
     Duration reregistrationTimeout = Duration.ofSeconds(2);
     boolean partitionAware = false;
@@ -137,7 +143,8 @@ public record HarnessOptions(
         }
         case "--fetch-cache" -> env.put("SPARK_MESOS_EXECUTOR_FETCH_CACHE",
             Path.of(value(args, ++i, a)).toAbsolutePath().toString());
-        case "--executor-command" -> command = List.of("/bin/sh", "-c", value(args, ++i, a));
+        case "--executor-command" -> command = Optional.of(value(args, ++i, a));
+        case "--launcher-dir" -> launcherDir = Optional.of(Path.of(value(args, ++i, a)).toAbsolutePath());
         case "--tls" -> tls = Optional.of(Path.of(value(args, ++i, a)).toAbsolutePath());
         case "--tls-client-auth" -> tlsClientAuth = true;
         case "--domain-socket" -> domainSocket = true;
@@ -168,8 +175,17 @@ public record HarnessOptions(
           + Durations.format(reregistrationTimeout));
     }
     return new HarnessOptions(taskFile, sandbox, killAfter, killGrace, shutdownAfter, restartAfter, restartDuration,
-        checkpoint, timeout, format, authenticate, killingState, shutdownGrace, env, command, registrationTimeout,
-        reregistrationTimeout, partitionAware, terminatingFramework, tls, tlsClientAuth, domainSocket);
+        checkpoint, timeout, format, authenticate, killingState, shutdownGrace, env, command, launcherDir,
+        registrationTimeout, reregistrationTimeout, partitionAware, terminatingFramework, tls, tlsClientAuth,
+        domainSocket);
+  }
+
+  /** The same options with another shutdown grace period (an ExecutorInfo's overrides the agent's flag). */
+  HarnessOptions withShutdownGracePeriod(Duration grace) {
+    return new HarnessOptions(taskFile, sandbox, killAfter, killGrace, shutdownAfter, restartAgentAfter,
+        restartDuration, checkpoint, timeout, contentType, authenticate, taskKillingState, grace, executorEnvironment,
+        executorCommand, launcherDir, executorRegistrationTimeout, executorReregistrationTimeout, partitionAware,
+        terminatingFramework, tls, tlsClientAuth, domainSocket);
   }
 
   private static String value(List<String> args, int i, String option) {

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.mesos.v1.Protos.TaskInfo;
 
 /**
@@ -49,7 +50,24 @@ public record TaskFile(List<TaskInfo> tasks, boolean group) {
     if (tasks.isEmpty()) {
       throw new IllegalArgumentException(file + ": the task group has no tasks");
     }
+    for (TaskInfo task : tasks) {
+      String id = task.getTaskId().getValue();
+      if (task.hasCommand() && task.hasExecutor()) {
+        throw new IllegalArgumentException(file + ": task " + id + " has both command and executor, which Mesos"
+            + " refuses (\"Task should have at least one (but not both) of CommandInfo or ExecutorInfo present\")");
+      }
+      if (!group && tasks.size() > 1 && CommandTaskExecutor.isCommandTask(task)) {
+        throw new IllegalArgumentException(file + ": task " + id + " is a command task (command, no executor, no"
+            + " data), which an agent runs in a command executor of its own: give it in a task file of its own");
+      }
+    }
     return new TaskFile(List.copyOf(tasks), group);
+  }
+
+  /** The task an agent would run under its command executor, when the file holds one such task alone. */
+  public Optional<TaskInfo> commandTask() {
+    return !group && tasks.size() == 1 && CommandTaskExecutor.isCommandTask(tasks.get(0))
+        ? Optional.of(tasks.get(0)) : Optional.empty();
   }
 
   private static TaskInfo parseTask(JsonObject json) throws InvalidProtocolBufferException {

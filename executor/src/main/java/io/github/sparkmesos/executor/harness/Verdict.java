@@ -34,7 +34,9 @@ final class Verdict {
   synchronized void record(TaskStatus status) {
     Harness.Update u = new Harness.Update(status.getTaskId().getValue(), status.getState(),
         status.hasReason() ? status.getReason().name() : null, status.hasMessage() ? status.getMessage() : null,
-        status.getSource().name(), status.getTimestamp(), HexFormat.of().formatHex(status.getUuid().toByteArray()));
+        status.getSource().name(), status.getTimestamp(), HexFormat.of().formatHex(status.getUuid().toByteArray()),
+        status.hasHealthy() ? Optional.of(status.getHealthy()) : Optional.empty(),
+        status.hasCheckStatus() ? Optional.of(status.getCheckStatus()) : Optional.empty());
     updates.add(u);
     if (TaskStates.isTerminal(status.getState())) {
       terminalStates.put(u.taskId(), status.getState());

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * TASK_STARTING update at most every {@link #UPDATE_EVERY}. The agent checkpoints every update and
  * forwards one at a time to the framework, so a stream of them would delay TASK_RUNNING there.
  */
-final class ProgressThrottle {
+public final class ProgressThrottle {
 
   static final Duration NOTE_EVERY = Duration.ofSeconds(2);
   static final Duration UPDATE_EVERY = Duration.ofSeconds(30);
@@ -18,17 +18,17 @@ final class ProgressThrottle {
   private final long[] lastUpdate = new long[1];
 
   /** Counts from now: the stage's first TASK_STARTING has just been sent. */
-  ProgressThrottle(LongSupplier nanoTime) {
+  public ProgressThrottle(LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
     lastNote[0] = nanoTime.getAsLong();
     lastUpdate[0] = lastNote[0];
   }
 
-  boolean noteDue() {
+  public boolean noteDue() {
     return due(lastNote, NOTE_EVERY);
   }
 
-  boolean updateDue() {
+  public boolean updateDue() {
     return due(lastUpdate, UPDATE_EVERY);
   }
 

@@ -4,6 +4,7 @@ import io.github.sparkmesos.fetcher.FetchException;
 import io.github.sparkmesos.fetcher.FetchRequest;
 import io.github.sparkmesos.fetcher.Fetcher;
 import io.github.sparkmesos.fetcher.internal.UriRedactor;
+import org.apache.mesos.v1.Protos.CommandInfo;
 
 /**
  * One URI to fetch into the task's directory, with Mesos's CommandInfo.URI options.
@@ -15,6 +16,12 @@ public record FetchUri(String value, boolean extract, boolean executable, boolea
 
   public static FetchUri archive(String value, boolean cache, String field) {
     return new FetchUri(value, true, false, cache, null, field);
+  }
+
+  /** A {@code CommandInfo.URI} with its Mesos defaults (extract true, executable and cache false). */
+  public static FetchUri of(CommandInfo.URI uri, String field) {
+    return new FetchUri(uri.getValue(), uri.getExtract(), uri.getExecutable(), uri.getCache(),
+        uri.hasOutputFile() ? uri.getOutputFile() : null, field);
   }
 
   /** The fetcher's request for it, on behalf of {@code user} (the node cache keeps users apart). */

@@ -139,8 +139,7 @@ public final class LaunchPlans {
     List<String> argv = argv(command, "TaskInfo.command");
     List<FetchUri> uris = new ArrayList<>();
     for (CommandInfo.URI uri : command.getUrisList()) {
-      uris.add(new FetchUri(uri.getValue(), uri.getExtract(), uri.getExecutable(), uri.getCache(),
-          uri.hasOutputFile() ? uri.getOutputFile() : null, "TaskInfo.command.uris[" + uris.size() + "]"));
+      uris.add(FetchUri.of(uri, "TaskInfo.command.uris[" + uris.size() + "]"));
     }
     Set<String> secrets = new HashSet<>();
     Map<String, String> env = environment(command, "TaskInfo.command", secrets);

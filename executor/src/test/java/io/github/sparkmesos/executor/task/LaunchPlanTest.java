@@ -67,7 +67,8 @@ class LaunchPlanTest {
             .addNetworkInfos(NetworkInfo.newBuilder().setName("overlay").setLabels(Labels.newBuilder()
                 .addLabels(Label.newBuilder().setKey("team").setValue("data")))))
         .setHealthCheck(org.apache.mesos.v1.Protos.HealthCheck.newBuilder()
-            .setType(org.apache.mesos.v1.Protos.HealthCheck.Type.TCP))
+            .setType(org.apache.mesos.v1.Protos.HealthCheck.Type.TCP)
+            .setTcp(org.apache.mesos.v1.Protos.HealthCheck.TCPCheckInfo.newBuilder().setPort(8080)))
         .build();
     LaunchPlan plan = LaunchPlans.forCommandTask(task, CONTEXT);
     assertEquals(Path.of("/sandbox/tasks/t"), plan.directory());

@@ -20,14 +20,26 @@ import java.util.OptionalDouble;
 /**
  * The main job: builds (once) a Spark 3.5.9 distribution from Maven Central jars, serves it on
  * loopback, starts a real Spark driver, and runs the executor under the harness with a TaskInfo whose
- * spark.executor.uri points at the served tarball. The driver computes Pi on that executor.
+ * spark.executor.uri points at the served tarball. The driver computes Pi on that executor. With
+ * {@code --command-task} the TaskInfo is the command task Spark's own Mesos backend sends
+ * ({@link SparkCommandTask}), which the harness runs as an agent runs it: the executor as its command
+ * executor.
  */
 public final class Demo {
 
   private Demo() {}
 
+  public static final String USAGE = "spark-mesos-executor demo [--command-task]";
+
   public static int run(List<String> args) {
     Log.component("demo");
+    boolean commandTask = false;
+    for (String a : args) {
+      if (!a.equals("--command-task")) {
+        throw new IllegalArgumentException("unknown demo option '" + a + "'; usage: " + USAGE);
+      }
+      commandTask = true;
+    }
     Path home = Path.of(System.getProperty("sme.home", ".")).toAbsolutePath().normalize();
     SparkDriver.Layout layout = SparkDriver.Layout.of(home);
     if (!layout.built()) {
@@ -46,7 +58,8 @@ public final class Demo {
         String uri = server.url(tarball.getFileName().toString());
         Log.info("serving it at " + uri + "; Spark driver up at " + driver.driverUrl() + " (" + driver.appId() + ")");
         Path taskFile = work.resolve("task.json");
-        Files.writeString(taskFile, taskInfoJson("1", uri, driver.driverUrl(), driver.appId()));
+        Files.writeString(taskFile, commandTask ? sparkCommandTask("1", uri, driver).json()
+            : taskInfoJson("1", uri, driver.driverUrl(), driver.appId()));
         Log.info("running the executor under the harness with " + taskFile);
         HarnessOptions options = HarnessOptions.parse(List.of(taskFile.toString(), "--sandbox",
             work.resolve("sandbox").toString(), "--timeout", "5mins"));
@@ -68,6 +81,15 @@ public final class Demo {
       Log.error("demo failed: " + e + "; logs in " + work);
       return 1;
     }
+  }
+
+  /**
+   * Executor {@code taskId} as Spark's Mesos backend sends it to an agent: 1 core, 512 MiB of heap,
+   * the driver's application id as the framework id, the harness's agent as the offer's host.
+   */
+  public static SparkCommandTask sparkCommandTask(String taskId, String executorUri, SparkDriver driver) {
+    return new SparkCommandTask(SparkDriver.APP_NAME, taskId, Harness.AGENT_ID, executorUri, false,
+        driver.driverUrl(), driver.appId(), Harness.AGENT_HOSTNAME, 1, 512, System.getProperty("user.name"));
   }
 
   /** A TaskInfo as Spark's Mesos backend would send it to this executor (Mesos v1 JSON). */

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SparkDriver implements AutoCloseable {
 
+  /** PiDriver's spark.app.name. */
+  public static final String APP_NAME = "spark-mesos-executor-pi";
+
   /** Where the testkit's Spark jars and driver classes are in a built checkout. */
   public record Layout(Path sparkJars, Path driverClasses) {
     public static Layout of(Path projectHome) {

@@ -114,6 +114,43 @@ class SparkEndToEndTest {
   }
 
   @Test
+  void sparksOwnCommandTaskComputesPiUnderTheExecutorAsTheAgentsCommandExecutor(@TempDir Path dir) throws Exception {
+    try (SparkDriver driver = SparkDriver.start(layout, dir.resolve("driver"), List.of("--partitions", "100"),
+        Duration.ofMinutes(3))) {
+      HarnessRun.Run run = HarnessRun.run(dir, Demo.sparkCommandTask("1", executorUri, driver).json());
+      assertEquals(List.of(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED),
+          run.result().states("1"), run.stdout().toString());
+      assertEquals("Command exited with status 0", run.result().terminal("1").message());
+      assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
+      assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess(), driver.output().toString());
+      double pi = driver.pi().orElseThrow();
+      assertTrue(Math.abs(pi - Math.PI) < 0.01, "pi = " + pi);
+      String result = driver.output().stream().filter(l -> l.startsWith("PI_RESULT")).findFirst().orElseThrow();
+      assertTrue(result.contains("ranOn=1/"), "every task ran on executor 1: " + result);
+      // the agent fetched and extracted the tarball into the sandbox, where `cd spark-3*` found it
+      assertTrue(Files.isDirectory(dir.resolve("sandbox/spark-3.5.9-bin-sme")));
+    }
+  }
+
+  @Test
+  void killOfSparksCommandTaskEndsItTaskKilledWithNothingLeft(@TempDir Path dir) throws Exception {
+    Path hold = dir.resolve("hold");
+    try (SparkDriver driver = SparkDriver.start(layout, dir.resolve("driver"), List.of("--partitions", "20",
+        "--hold-file", hold.toString()), Duration.ofMinutes(3))) {
+      Harness harness = HarnessRun.start(dir, Demo.sparkCommandTask("2", executorUri, driver).json(),
+          "--kill-grace", "2secs");
+      awaitLine(driver, dir.resolve("driver"), "PI_RESULT");
+      harness.kill("2");
+      HarnessRun.Run run = HarnessRun.finish(harness);
+      assertEquals(TaskState.TASK_KILLED, run.result().terminal("2").state(), run.stdout().toString());
+      assertEquals(List.of(), run.result().violations(), "no process of the task outlived it");
+      assertEquals(0, run.result().exitCode(), run.result().problems().toString());
+      Files.createFile(hold);
+      assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess());
+    }
+  }
+
+  @Test
   void aCommandExitingThreeIsTaskFailedWithThreeInItsMessage(@TempDir Path dir) throws Exception {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("conf", Map.of("spark.executor.uri", executorUri));

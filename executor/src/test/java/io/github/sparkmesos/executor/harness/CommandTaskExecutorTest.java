@@ -1,0 +1,128 @@
+package io.github.sparkmesos.executor.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.util.JsonFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
+import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ExecutorInfo, argv and environment an agent derives from a command task (Slave::getExecutorInfo). */
+class CommandTaskExecutorTest {
+
+  private static TaskInfo task(String json) throws Exception {
+    TaskInfo.Builder b = TaskInfo.newBuilder();
+    JsonFormat.parser().merge(json, b);
+    return b.build();
+  }
+
+  private static final String SPARK_TASK = """
+      {"name": "Pi 0", "task_id": {"value": "0"}, "agent_id": {"value": "S0"},
+       "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 1}},
+                     {"name": "mem", "type": "SCALAR", "scalar": {"value": 896}}],
+       "labels": {"labels": [{"key": "team", "value": "data"}]},
+       "container": {"type": "MESOS"},
+       "kill_policy": {"grace_period": {"nanoseconds": 3000000000}},
+       "command": {"value": "cd spark-3*;  ./bin/spark-class org.apache.spark.executor.CoarseGrainedExecutorBackend",
+         "uris": [{"value": "http://127.0.0.1:1/spark-3.5.9-bin-sme.tgz", "cache": true}],
+         "environment": {"variables": [{"name": "SPARK_USER", "value": "alice"}]},
+         "user": "alice"}}""";
+
+  @Test
+  void theExecutorInfoIsTheAgentsCommandExecutor(@TempDir Path dir) throws Exception {
+    Path real = Files.createDirectories(dir.resolve("real"));
+    Files.writeString(real.resolve("mesos-executor"), "#!/bin/sh\n");
+    Path launcher = Files.createDirectories(dir.resolve("launcher"));
+    Files.createSymbolicLink(launcher.resolve("mesos-executor"), real.resolve("mesos-executor"));
+
+    CommandTaskExecutor executor = CommandTaskExecutor.of(task(SPARK_TASK), "fw-1", launcher);
+    ExecutorInfo info = executor.info();
+
+    assertEquals("0", info.getExecutorId().getValue());
+    assertEquals("fw-1", info.getFrameworkId().getValue());
+    assertEquals("Command Executor (Task: 0) (Command: sh -c 'cd spark-3*;...')", info.getName());
+    assertEquals("0", info.getSource());
+    assertFalse(info.hasType(), "the agent leaves the type of its command executor unset");
+    assertEquals("MESOS", info.getContainer().getType().name());
+    assertEquals("team", info.getLabels().getLabels(0).getKey());
+    assertFalse(info.getCommand().getShell());
+    assertEquals(real.resolve("mesos-executor").toRealPath().toString(), info.getCommand().getValue());
+    assertEquals(List.of("mesos-executor", "--launcher_dir=" + launcher), info.getCommand().getArgumentsList());
+    assertEquals("http://127.0.0.1:1/spark-3.5.9-bin-sme.tgz", info.getCommand().getUris(0).getValue());
+    assertTrue(info.getCommand().getUris(0).getCache());
+    assertEquals("alice", info.getCommand().getUser());
+    assertEquals("SPARK_USER", info.getCommand().getEnvironment().getVariables(0).getName());
+    // SUBSCRIBED shows the executor's own allowance; its container gets the task's on top
+    assertEquals(List.of("cpus:0.1", "mem:32.0"), info.getResourcesList().stream()
+        .map(r -> r.getName() + ":" + r.getScalar().getValue()).toList());
+    assertEquals(Optional.of(Duration.ofSeconds(5)), executor.shutdownGracePeriod(), "the kill grace and 2 s");
+
+    assertEquals(List.of(info.getCommand().getValue(), "--launcher_dir=" + launcher), executor.argv());
+    assertEquals("1", executor.environment().get("MESOS_HTTP_COMMAND_EXECUTOR"));
+    assertEquals("alice", executor.environment().get("SPARK_USER"));
+  }
+
+  @Test
+  void shortCommandsAndArgvCommandsAreNamedAsTheAgentNamesThem(@TempDir Path dir) throws Exception {
+    ExecutorInfo shortShell = CommandTaskExecutor.of(task("""
+        {"name": "t", "task_id": {"value": "a"}, "agent_id": {"value": "S0"}, "command": {"value": "exit 0"}}"""),
+        "fw", dir).info();
+    assertEquals("Command Executor (Task: a) (Command: sh -c 'exit 0')", shortShell.getName());
+    ExecutorInfo argv = CommandTaskExecutor.of(task("""
+        {"name": "t", "task_id": {"value": "b"}, "agent_id": {"value": "S0"},
+         "command": {"shell": false, "value": "/bin/sh", "arguments": ["sh", "-c", "exit 0"]}}"""), "fw", dir).info();
+    assertEquals("Command Executor (Task: b) (Command: [/bin/sh, sh,...])", argv.getName());
+    assertFalse(argv.hasShutdownGracePeriod(), "no kill policy: the agent's own grace period");
+  }
+
+  @Test
+  void withoutMesosExecutorInTheLauncherFolderTheAgentRunsAFailingEcho(@TempDir Path dir) throws Exception {
+    CommandTaskExecutor executor = CommandTaskExecutor.of(task("""
+        {"name": "t", "task_id": {"value": "c"}, "agent_id": {"value": "S0"}, "command": {"value": "exit 0"}}"""),
+        "fw", dir);
+    assertFalse(executor.found());
+    assertEquals(List.of("/bin/sh", "-c", "echo 'No such file or directory'; exit 1"), executor.argv());
+  }
+
+  @Test
+  void theTasksAllocationRoleGoesToTheExecutorsAllowance(@TempDir Path dir) throws Exception {
+    ExecutorInfo info = CommandTaskExecutor.of(task("""
+        {"name": "t", "task_id": {"value": "r"}, "agent_id": {"value": "S0"}, "command": {"value": "exit 0"},
+         "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 1},
+                        "allocation_info": {"role": "spark"}}]}"""), "fw", dir).info();
+    assertEquals(List.of("spark", "spark"), info.getResourcesList().stream()
+        .map(Resource::getAllocationInfo).map(Resource.AllocationInfo::getRole).toList());
+  }
+
+  @Test
+  void secretValuesReachTheEnvironmentAndSecretReferencesAreRefused(@TempDir Path dir) throws Exception {
+    CommandTaskExecutor executor = CommandTaskExecutor.of(task("""
+        {"name": "t", "task_id": {"value": "s"}, "agent_id": {"value": "S0"}, "command": {"value": "true",
+         "environment": {"variables": [{"name": "TOKEN", "type": "SECRET",
+           "secret": {"type": "VALUE", "value": {"data": "czNjcjN0"}}}]}}}"""), "fw", dir);
+    assertEquals("s3cr3t", executor.environment().get("TOKEN"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> CommandTaskExecutor.of(task("""
+            {"name": "t", "task_id": {"value": "s"}, "agent_id": {"value": "S0"}, "command": {"value": "true",
+             "environment": {"variables": [{"name": "TOKEN", "type": "SECRET",
+               "secret": {"type": "REFERENCE", "reference": {"name": "vault/token"}}}]}}}"""), "fw", dir));
+    assertTrue(e.getMessage().contains("TaskInfo.command.environment.TOKEN"), e.getMessage());
+  }
+
+  @Test
+  void aCommandTaskIsACommandWithoutExecutorAndData() throws Exception {
+    assertTrue(CommandTaskExecutor.isCommandTask(task("""
+        {"name": "t", "task_id": {"value": "a"}, "agent_id": {"value": "S0"}, "command": {"value": "true"}}""")));
+    assertFalse(CommandTaskExecutor.isCommandTask(task("""
+        {"name": "t", "task_id": {"value": "a"}, "agent_id": {"value": "S0"}, "data": "e30="}""")));
+  }
+}
