@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,9 +120,7 @@ class DistributionIT {
     assertTrue(run.stderr().contains("source checkout"), run.stderr());
   }
 
-  // TODO: enable once the harness's --launcher-dir (branch issue7-harness) is on main: the harness then runs
-  // the real path of the link, with argv[0] mesos-executor, as an agent does
-  @Disabled("needs the harness's --launcher-dir (issue7-harness) on main")
+  /** As an agent: the real path of the link runs, with argv[0] mesos-executor and --launcher_dir. */
   @Test
   void theAgentsCommandExecutorIsTheInstalledExecutorThroughTheLauncherFolder() throws Exception {
     Path home = unpack(Files.createDirectory(tmp.resolve("opt")));
