@@ -308,14 +308,16 @@ public final class AgentApi {
     }
     switch (call.getType()) {
       case SUBSCRIBE -> subscribe(exchange, call, format);
+      // handled before the answer, as the agent queues a call before it answers: the executor's next
+      // call, on another of this server's threads, must not overtake this one
       case UPDATE -> {
-        reply(exchange, 202, "");
         updateArrivals.put(call.getUpdate().getStatus().getUuid(), arrived);
         handler.update(CallValidation.stamped(call.getUpdate().getStatus()));
+        reply(exchange, 202, "");
       }
       case MESSAGE -> {
-        reply(exchange, 202, "");
         handler.message(call.getMessage().getData().toByteArray());
+        reply(exchange, 202, "");
       }
       default -> reply(exchange, 501, "");
     }
