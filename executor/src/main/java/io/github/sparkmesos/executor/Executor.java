@@ -7,11 +7,6 @@ import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.pipeline.TaskReporter;
-import io.github.sparkmesos.executor.runtime.ProcessRuntime;
-import io.github.sparkmesos.executor.runtime.Runtimes;
-import io.github.sparkmesos.executor.runtime.TaskRuntime;
-import io.github.sparkmesos.executor.task.InvalidTaskException;
-import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.task.LaunchPlans;
 import io.github.sparkmesos.executor.util.Log;
@@ -20,7 +15,6 @@ import io.github.sparkmesos.secrets.ChildEnvironment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -28,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.apache.mesos.v1.Protos.CheckInfo;
 import org.apache.mesos.v1.Protos.CheckStatusInfo;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.TaskInfo;
@@ -49,14 +42,13 @@ public final class Executor {
 
   private final AgentEnvironment agentEnv;
   private final AgentConnection agent;
-  private final Fetcher fetcher;
   private final Timers timers;
-  private final Map<String, String> childEnvironment;
   private final CommandExecutorFlags flags;
-  private final Runtimes runtimes;
+  private final TaskLaunches launches;
   private final AgentSession session;
   private final StatusUpdates updates;
   private final TaskTable tasks = new TaskTable();
+  private final TaskReports reports;
 
   /** Every pipeline started, for the exit hook, which runs on a thread of its own. */
   private final List<TaskPipeline> started = new CopyOnWriteArrayList<>();
@@ -81,22 +73,16 @@ public final class Executor {
   }
 
   Executor(AgentEnvironment agentEnv, AgentConnection agent, Map<String, String> processEnvironment, Fetcher fetcher,
-      Timers timers) {
-    this(agentEnv, agent, processEnvironment, fetcher, timers, CommandExecutorFlags.NONE);
-  }
-
-  Executor(AgentEnvironment agentEnv, AgentConnection agent, Map<String, String> processEnvironment, Fetcher fetcher,
       Timers timers, CommandExecutorFlags flags) {
     this.flags = flags;
     this.agentEnv = agentEnv;
     this.agent = agent;
-    this.fetcher = fetcher;
     this.timers = timers;
-    this.childEnvironment = ChildEnvironment.inheritable(processEnvironment);
-    TaskRuntime process = new ProcessRuntime(childEnvironment);
-    this.runtimes = new Runtimes(process);
+    this.launches = new TaskLaunches(agentEnv.sandbox(), flags, ChildEnvironment.inheritable(processEnvironment),
+        fetcher);
     Calls calls = new Calls(agentEnv.frameworkId(), agentEnv.executorId());
     this.updates = new StatusUpdates(agentEnv.executorId(), agent, calls, timers);
+    this.reports = new TaskReports(tasks, updates, t -> killTask(t, t.killGrace()));
     this.session = new AgentSession(agentEnv, agent, calls, timers, this::post, new SessionEvents());
     agentEnv.authenticationToken().ifPresent(Log.redactor()::add);
   }
@@ -226,26 +212,15 @@ public final class Executor {
       taskStatus(taskId, TaskState.TASK_FAILED, null, LaunchPlans.MULTIPLE_TASKS);
       return;
     }
-    Optional<String> user = Optional.ofNullable(framework).filter(FrameworkInfo::hasUser).map(FrameworkInfo::getUser);
-    LaunchPlans.Context context = new LaunchPlans.Context(user, Optional.ofNullable(childEnvironment.get("SPARK_HOME")),
-        agentEnv.sandbox(), flags);
-    LaunchPlan plan;
-    TaskRuntime runtime;
+    TaskPipeline pipeline;
     try {
-      plan = group != null ? LaunchPlans.forCommandTask(task, context)
-          : task.hasCommand() ? LaunchPlans.forAgentCommandTask(task, context)
-          : LaunchPlans.forSparkTask(task, context);
-      plan.secretValues().forEach(Log.redactor()::add);
-      runtime = runtimes.select(plan);
-    } catch (InvalidTaskException | LaunchFailedException e) {
+      pipeline = launches.prepare(task, group, framework, new Reporter(taskId));
+    } catch (TaskLaunches.Refused e) {
       tasks.add(task, null, group);
-      boolean invalid = e instanceof InvalidTaskException;
-      taskStatus(taskId, TaskState.TASK_FAILED, invalid ? TaskStatus.Reason.REASON_TASK_INVALID
-          : TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, (invalid ? "Invalid task: " : "") + e.getMessage());
+      taskStatus(taskId, TaskState.TASK_FAILED, e.reason, e.getMessage());
       return;
     }
-    TaskPipeline pipeline = new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
-        plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), new Reporter(taskId));
+    LaunchPlan plan = pipeline.plan();
     boolean broken = tasks.groupBroken(group);
     TaskTable.Entry entry = tasks.add(task, pipeline, group);
     if (shuttingDown || broken) {
@@ -273,12 +248,12 @@ public final class Executor {
 
     @Override
     public void health(boolean healthy, boolean killTask) {
-      post(() -> healthUpdated(taskId, healthy, killTask));
+      post(() -> reports.health(taskId, healthy, killTask));
     }
 
     @Override
     public void check(CheckStatusInfo status) {
-      post(() -> checkUpdated(taskId, status));
+      post(() -> reports.check(taskId, status));
     }
   }
 
@@ -291,34 +266,6 @@ public final class Executor {
     Log.info("task " + taskId + " ran past its max_completion_time of " + limit.toMillis() + " ms: killing it");
     t.killing = true;
     t.pipeline.expire();
-  }
-
-  /** A TASK_RUNNING copy of the last update with the new health, as Mesos's command executor sends it. */
-  private void healthUpdated(String taskId, boolean healthy, boolean killTask) {
-    TaskTable.Entry t = tasks.get(taskId);
-    if (t == null || t.terminal() || t.killing || t.last == null) {
-      return; // no health update once a kill began
-    }
-    send(t, t.last.toBuilder().setHealthy(healthy)
-        .setReason(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED));
-    if (killTask) {
-      Log.info("task " + taskId + " failed its health check too many times in a row: killing it");
-      t.killedByHealthCheck = true;
-      killTask(t, t.killGrace());
-    }
-  }
-
-  /** A TASK_RUNNING copy of the last update with the new check status. */
-  private void checkUpdated(String taskId, CheckStatusInfo status) {
-    TaskTable.Entry t = tasks.get(taskId);
-    if (t == null || t.terminal() || t.killing || t.last == null) {
-      return;
-    }
-    send(t, t.last.toBuilder().setCheckStatus(status).setReason(TaskStatus.Reason.REASON_TASK_CHECK_STATUS_UPDATED));
-  }
-
-  private void send(TaskTable.Entry t, TaskStatus.Builder status) {
-    t.last = updates.add(status);
   }
 
   private void kill(Event.Kill kill) {
@@ -366,34 +313,11 @@ public final class Executor {
   }
 
   private void taskStatus(String taskId, TaskState state, TaskStatus.Reason reason, String message) {
-    TaskTable.Entry t = tasks.get(taskId);
-    if (t == null || t.terminal()) {
-      return; // exactly one terminal update per task
+    TaskTable.Entry t = reports.status(taskId, state, reason, message);
+    if (t == null) {
+      return;
     }
     boolean terminal = TaskStates.isTerminal(state);
-    if (t.killing && !terminal) {
-      return; // a pipeline's TASK_RUNNING that crossed the KILL must not follow TASK_KILLING
-    }
-    t.state = state;
-    TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(t.info.getTaskId()).setState(state);
-    if (reason != null) {
-      status.setReason(reason);
-    }
-    if (message != null) {
-      status.setMessage(message);
-    }
-    if (t.info.hasCheck()) {
-      status.setCheckStatus(emptyCheckStatus(t.info.getCheck().getType()));
-    }
-    if (terminal && t.killedByHealthCheck) {
-      status.setHealthy(false);
-    }
-    if (terminal && t.completionTimer != null) {
-      t.completionTimer.cancel();
-    }
-    send(t, status);
-    Log.info("task " + taskId + " is " + state + (reason == null ? "" : " (" + reason + ")")
-        + (message == null ? "" : ": " + message));
     if (terminal) {
       if (!shuttingDown && (state == TaskState.TASK_FAILED || state == TaskState.TASK_KILLED)) {
         for (TaskTable.Entry sibling : tasks.liveSiblings(t)) {
@@ -406,18 +330,6 @@ public final class Executor {
       }
     }
     checkDone();
-  }
-
-  /** What every update of a task with a check carries until the check has a result (as Mesos's executors). */
-  private static CheckStatusInfo emptyCheckStatus(CheckInfo.Type type) {
-    CheckStatusInfo.Builder status = CheckStatusInfo.newBuilder().setType(type);
-    switch (type) {
-      case COMMAND -> status.setCommand(CheckStatusInfo.Command.getDefaultInstance());
-      case HTTP -> status.setHttp(CheckStatusInfo.Http.getDefaultInstance());
-      case TCP -> status.setTcp(CheckStatusInfo.Tcp.getDefaultInstance());
-      default -> { }
-    }
-    return status.build();
   }
 
   /** As Mesos's own executors: give up on the terminal updates' acknowledgements after a while. */

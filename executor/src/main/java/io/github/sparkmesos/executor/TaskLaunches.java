@@ -1,0 +1,76 @@
+package io.github.sparkmesos.executor;
+
+import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
+import io.github.sparkmesos.executor.pipeline.TaskPipeline;
+import io.github.sparkmesos.executor.pipeline.TaskReporter;
+import io.github.sparkmesos.executor.runtime.ProcessRuntime;
+import io.github.sparkmesos.executor.runtime.Runtimes;
+import io.github.sparkmesos.executor.runtime.TaskRuntime;
+import io.github.sparkmesos.executor.task.InvalidTaskException;
+import io.github.sparkmesos.executor.task.LaunchFailedException;
+import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.task.LaunchPlans;
+import io.github.sparkmesos.executor.util.Log;
+import io.github.sparkmesos.fetcher.Fetcher;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskStatus;
+
+/**
+ * Turns a launched TaskInfo into a pipeline ready to run, on the loop thread, before anything of the
+ * task exists: its validation into a plan (a task of a group, a command task, or a Spark task
+ * document) and the runtime that plan runs in.
+ */
+final class TaskLaunches {
+
+  /** A task refused before it started, with the reason and message of its TASK_FAILED. */
+  static final class Refused extends Exception {
+    final TaskStatus.Reason reason;
+
+    Refused(TaskStatus.Reason reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  private final Path sandbox;
+  private final CommandExecutorFlags flags;
+  private final Optional<String> sparkHome;
+  private final Runtimes runtimes;
+  private final Fetcher fetcher;
+
+  /** @param childEnvironment what of the executor's environment its tasks inherit */
+  TaskLaunches(Path sandbox, CommandExecutorFlags flags, Map<String, String> childEnvironment, Fetcher fetcher) {
+    this.sandbox = sandbox;
+    this.flags = flags;
+    this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
+    TaskRuntime process = new ProcessRuntime(childEnvironment);
+    this.runtimes = new Runtimes(process);
+    this.fetcher = fetcher;
+  }
+
+  /**
+   * @param group     the task group it belongs to, or null for a LAUNCH
+   * @param framework as SUBSCRIBED told it (null before): its user owns the fetches
+   */
+  TaskPipeline prepare(TaskInfo task, String group, FrameworkInfo framework, TaskReporter reporter) throws Refused {
+    Optional<String> user = Optional.ofNullable(framework).filter(FrameworkInfo::hasUser).map(FrameworkInfo::getUser);
+    LaunchPlans.Context context = new LaunchPlans.Context(user, sparkHome, sandbox, flags);
+    try {
+      LaunchPlan plan = group != null ? LaunchPlans.forCommandTask(task, context)
+          : task.hasCommand() ? LaunchPlans.forAgentCommandTask(task, context)
+          : LaunchPlans.forSparkTask(task, context);
+      plan.secretValues().forEach(Log.redactor()::add);
+      TaskRuntime runtime = runtimes.select(plan);
+      return new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
+          plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter);
+    } catch (InvalidTaskException e) {
+      throw new Refused(TaskStatus.Reason.REASON_TASK_INVALID, "Invalid task: " + e.getMessage());
+    } catch (LaunchFailedException e) {
+      throw new Refused(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, e.getMessage());
+    }
+  }
+}
