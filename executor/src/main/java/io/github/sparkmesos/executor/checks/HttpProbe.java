@@ -1,13 +1,12 @@
 package io.github.sparkmesos.executor.checks;
 
 import io.github.sparkmesos.executor.mesos.Durations;
-import java.net.Socket;
+import io.github.sparkmesos.executor.util.TrustAnyCertificate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -16,9 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.apache.mesos.v1.Protos.CheckInfo;
 import org.apache.mesos.v1.Protos.CheckStatusInfo;
 
@@ -113,39 +110,11 @@ final class HttpProbe implements Probe {
       timeout.ifPresent(builder::connectTimeout);
       if ("https".equals(uri.getScheme())) {
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new TrustEverything()}, null);
+        tls.init(null, new TrustManager[] {new TrustAnyCertificate()}, null);
         builder.sslContext(tls);
       }
       client = builder.build();
     }
     return client;
-  }
-
-  /**
-   * curl's {@code -k}. Extended, so the JDK does not wrap it in a manager that still checks the host name.
-   */
-  private static final class TrustEverything extends X509ExtendedTrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }

@@ -1,7 +1,7 @@
 package io.github.sparkmesos.executor.mesos;
 
+import io.github.sparkmesos.executor.util.TrustAnyCertificate;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -17,11 +17,9 @@ import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
@@ -99,7 +97,7 @@ public final class AgentTls {
     }
     List<String> said = new ArrayList<>();
     KeyManager[] keys = clientKeys(flags, said);
-    X509TrustManager trust = verify ? trustManager(flags, env, said) : new AnyServer();
+    X509TrustManager trust = verify ? trustManager(flags, env, said) : new TrustAnyCertificate();
     said.add(verify ? "server certificate verified, '" + scheme + "' hostname validation"
         + (verifyIp ? " with IP addresses" : "") : "server certificate NOT verified");
     TlsVersion[] versions = versions(flags);
@@ -246,31 +244,5 @@ public final class AgentTls {
           + " LIBPROCESS_SSL_ENABLE_* protocol is on: no TLS version is left");
     }
     return versions.toArray(new TlsVersion[0]);
-  }
-
-  /** libprocess without server verification: SSL_VERIFY_NONE. */
-  private static final class AnyServer extends X509ExtendedTrustManager {
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }

@@ -63,6 +63,15 @@ class SparkEndToEndTest {
     }
   }
 
+  /** The driver ended well, with Pi, every Spark task run by executor 1. */
+  private static void assertPiComputedOnExecutor1(SparkDriver driver) throws Exception {
+    assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess(), driver.output().toString());
+    double pi = driver.pi().orElseThrow();
+    assertTrue(Math.abs(pi - Math.PI) < 0.01, "pi = " + pi);
+    String result = driver.output().stream().filter(l -> l.startsWith("PI_RESULT")).findFirst().orElseThrow();
+    assertTrue(result.contains("ranOn=1/"), "every task ran on executor 1: " + result);
+  }
+
   @Test
   void theJobRunsOnTheExecutorAndTheDriverStopGivesTaskFinished(@TempDir Path dir) throws Exception {
     try (SparkDriver driver = SparkDriver.start(layout, dir.resolve("driver"), List.of("--partitions", "100"),
@@ -75,11 +84,7 @@ class SparkEndToEndTest {
       assertTrue(run.result().updates().stream().anyMatch(u -> u.state() == TaskState.TASK_STARTING
           && u.message().startsWith("Fetched " + executorUri)), run.stdout().toString());
       assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
-      assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess(), driver.output().toString());
-      double pi = driver.pi().orElseThrow();
-      assertTrue(Math.abs(pi - Math.PI) < 0.01, "pi = " + pi);
-      String result = driver.output().stream().filter(l -> l.startsWith("PI_RESULT")).findFirst().orElseThrow();
-      assertTrue(result.contains("ranOn=1/"), "every task ran on executor 1: " + result);
+      assertPiComputedOnExecutor1(driver);
       // Spark's scratch space went to the task's sandbox (MESOS_SANDBOX) and was removed at exit
       assertTrue(Files.isDirectory(dir.resolve("sandbox/tasks/1/spark-3.5.9-bin-sme")));
     }
@@ -122,11 +127,7 @@ class SparkEndToEndTest {
           run.result().states("1"), run.stdout().toString());
       assertEquals("Command exited with status 0", run.result().terminal("1").message());
       assertEquals(0, run.result().exitCode(), run.result().problems() + " " + run.result().violations());
-      assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess(), driver.output().toString());
-      double pi = driver.pi().orElseThrow();
-      assertTrue(Math.abs(pi - Math.PI) < 0.01, "pi = " + pi);
-      String result = driver.output().stream().filter(l -> l.startsWith("PI_RESULT")).findFirst().orElseThrow();
-      assertTrue(result.contains("ranOn=1/"), "every task ran on executor 1: " + result);
+      assertPiComputedOnExecutor1(driver);
       // the agent fetched and extracted the tarball into the sandbox, where `cd spark-3*` found it
       assertTrue(Files.isDirectory(dir.resolve("sandbox/spark-3.5.9-bin-sme")));
     }
