@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code spark-mesos-executor [executor|harness|fetch] ...}: the ways in. The demo and the benchmarks are
+ * {@code spark-mesos-executor [executor|harness|fetch|entrypoint] ...}: the ways in. The demo and the benchmarks are
  * the tools module's (io.github.sparkmesos.tools.ToolsMain), which hands every other mode to this class.
  */
 public final class Main {
@@ -20,6 +20,9 @@ public final class Main {
                                   play a Mesos agent on loopback and run the executor under it
              spark-mesos-executor fetch [--sandbox DIR] [--cache DIR] [--sha256 HEX] URI...
                                   run the fetcher alone, to debug a URI
+             spark-mesos-executor entrypoint [--] CMD [ARGS...]
+                                  a container's PID 1: runs CMD, forwards signals to it, reaps zombies,
+                                  exits with CMD's code (128+N for signal N)
              spark-mesos-executor help
       bin/spark-mesos-executor also runs the tools: demo, spark-dist, bench-fetch, bench-launch""";
 
@@ -36,6 +39,7 @@ public final class Main {
       return switch (mode) {
         case "executor" -> ExecutorMain.run(rest, System.getenv());
         case "harness" -> harness(rest);
+        case "entrypoint" -> io.github.sparkmesos.executor.entrypoint.Entrypoint.run(rest, System.getenv(), System.err);
         case "fetch" -> {
           Log.component("fetch");
           yield io.github.sparkmesos.fetcher.cli.FetchCommand.run(rest, System.out, System.err);
