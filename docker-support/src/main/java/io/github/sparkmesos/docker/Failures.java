@@ -6,12 +6,16 @@ import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.UnauthorizedException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
 
 /** What a docker-java failure means: its reason in one line, and whether trying again may help. */
 final class Failures {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Failures() {
   }
@@ -25,11 +29,16 @@ final class Failures {
     if (message == null || message.isBlank()) {
       return e.getClass().getSimpleName();
     }
-    int key = message.indexOf("\"message\":\"");
-    if (key >= 0) {
-      int start = key + "\"message\":\"".length();
-      int end = message.indexOf('"', start);
-      message = message.substring(start, end < 0 ? message.length() : end);
+    int brace = message.indexOf('{');
+    if (brace >= 0 && message.contains("\"message\"")) {
+      try {
+        JsonNode body = JSON.readTree(message.substring(brace));
+        if (body != null && body.path("message").isTextual()) {
+          message = body.path("message").asText();
+        }
+      } catch (IOException notJson) {
+        // keep the whole message
+      }
     }
     return message.strip().replace('\n', ' ');
   }

@@ -3,6 +3,7 @@ package io.github.sparkmesos.docker;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The layers of one pull as the engine reports them ({@code Pulling fs layer}, {@code Downloading} with
@@ -38,6 +39,9 @@ public final class LayerProgress {
     boolean done;
   }
 
+  /** The engine names layers by their short id; other lines carry the tag or the digest in the same field. */
+  private static final Pattern LAYER_ID = Pattern.compile("[0-9a-f]{12}");
+
   private final Map<String, Layer> layers = new LinkedHashMap<>();
 
   /**
@@ -46,7 +50,7 @@ public final class LayerProgress {
    * @return whether the summary changed
    */
   public boolean update(String layerId, String status, Long current, Long total) {
-    if (layerId == null || status == null || layerId.contains(":") || layerId.length() < 12) {
+    if (layerId == null || status == null || !LAYER_ID.matcher(layerId).matches()) {
       return false; // lines about the image ("Pulling from ...", "Digest: ...", "Status: ..."), not a layer
     }
     boolean added = !layers.containsKey(layerId);
