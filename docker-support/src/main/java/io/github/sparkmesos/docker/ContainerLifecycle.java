@@ -1,0 +1,235 @@
+package io.github.sparkmesos.docker;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The life of a container on one engine, one call per step: create, start, logs, wait for the exit, stop
+ * (grace, then kill), remove; and the removal of what an earlier run left, found by label.
+ */
+public final class ContainerLifecycle {
+
+  /** How long a stop may take beyond its grace period before the container is killed outright. */
+  private static final Duration STOP_SLACK = Duration.ofSeconds(5);
+
+  private final DockerEngine engine;
+
+  public ContainerLifecycle(DockerEngine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Creates the container of {@code spec} (not started).
+   *
+   * @return its id
+   */
+  public String create(ContainerSpec spec) throws EngineException {
+    HostConfig host = HostConfig.newHostConfig();
+    List<Bind> binds = new ArrayList<>();
+    for (String bind : spec.binds()) {
+      binds.add(parseBind(bind));
+    }
+    if (!binds.isEmpty()) {
+      host.withBinds(binds);
+    }
+    if (spec.networkMode() != null) {
+      host.withNetworkMode(spec.networkMode());
+    }
+    if (spec.memoryBytes() > 0) {
+      host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes()); // otherwise swap = 2 x memory
+    }
+    if (spec.cpuShares() > 0) {
+      host.withCpuShares(spec.cpuShares());
+    }
+    CreateContainerCmd cmd = engine.client().createContainerCmd(spec.image()).withHostConfig(host)
+        .withEnv(spec.env()).withLabels(spec.labels());
+    if (spec.name() != null) {
+      cmd.withName(spec.name());
+    }
+    if (spec.entrypoint() != null) {
+      cmd.withEntrypoint(spec.entrypoint());
+    }
+    if (spec.command() != null) {
+      cmd.withCmd(spec.command());
+    }
+    if (spec.workingDir() != null) {
+      cmd.withWorkingDir(spec.workingDir());
+    }
+    try {
+      return cmd.exec().getId();
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to create container" + (spec.name() == null ? "" : " '" + spec.name() + "'")
+          + " from image '" + spec.image() + "': " + Failures.reason(e), e);
+    }
+  }
+
+  public void start(String id) throws EngineException {
+    try {
+      engine.client().startContainerCmd(id).exec();
+    } catch (NotModifiedException e) {
+      // already running
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to start container " + id + ": " + Failures.reason(e), e);
+    }
+  }
+
+  /** Follows the container's stdout and stderr into two files, appending. */
+  public ContainerLogs logs(String id, Path stdout, Path stderr) throws EngineException {
+    return ContainerLogs.follow(engine, id, stdout, stderr);
+  }
+
+  /**
+   * Waits for the container to exit.
+   *
+   * @return its exit, or empty if it still runs after {@code limit}
+   */
+  public Optional<ContainerExit> awaitExit(String id, Duration limit) throws EngineException {
+    try (WaitContainerResultCallback wait = engine.client().waitContainerCmd(id)
+        .exec(new WaitContainerResultCallback())) {
+      wait.awaitStatusCode(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (DockerClientException e) {
+      if (String.valueOf(e.getMessage()).contains("timeout")) {
+        return Optional.empty();
+      }
+      throw new EngineException("Failed to wait for container " + id + ": " + Failures.reason(e), e);
+    } catch (IOException | RuntimeException e) {
+      throw new EngineException("Failed to wait for container " + id + ": " + Failures.reason(e), e);
+    }
+    return Optional.of(exit(id));
+  }
+
+  /**
+   * The exit of a container that has stopped: its code and whether the OOM killer was involved.
+   *
+   * @throws EngineException if it still runs or is unknown
+   */
+  public ContainerExit exit(String id) throws EngineException {
+    InspectContainerResponse.ContainerState state = inspectState(id);
+    if (Boolean.TRUE.equals(state.getRunning())) {
+      throw new EngineException("Container " + id + " is still running");
+    }
+    Long code = state.getExitCodeLong();
+    return new ContainerExit(code == null ? -1 : code.intValue(), Boolean.TRUE.equals(state.getOOMKilled()));
+  }
+
+  /**
+   * Stops the container: its stop signal (SIGTERM unless the image says otherwise), then SIGKILL after
+   * {@code grace} (rounded up to whole seconds, the engine's unit). Returns once it is not running; a stopped or
+   * missing container is no error.
+   */
+  public void stop(String id, Duration grace) throws EngineException {
+    int seconds = (int) Math.min(Integer.MAX_VALUE, (grace.toMillis() + 999) / 1000);
+    CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> {
+      try {
+        engine.client().stopContainerCmd(id).withTimeout(seconds).exec();
+      } catch (NotModifiedException | NotFoundException e) {
+        // already stopped, or gone
+      }
+    });
+    try {
+      stop.get(seconds + STOP_SLACK.toSeconds(), TimeUnit.SECONDS);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill(id);
+      throw new EngineException("Interrupted while stopping container " + id + "; killed it", e);
+    } catch (ExecutionException | TimeoutException e) {
+      // the engine did not finish the stop in time, or failed it: kill outright
+    }
+    kill(id);
+  }
+
+  /** Sends SIGKILL; a stopped or missing container is no error. */
+  public void kill(String id) throws EngineException {
+    try {
+      engine.client().killContainerCmd(id).exec();
+    } catch (NotFoundException | NotModifiedException e) {
+      // gone
+    } catch (ConflictException e) {
+      if (!String.valueOf(e.getMessage()).contains("is not running")) {
+        throw new EngineException("Failed to kill container " + id + ": " + Failures.reason(e), e);
+      }
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to kill container " + id + ": " + Failures.reason(e), e);
+    }
+  }
+
+  /** Removes the container (killing it if it runs) and its anonymous volumes; a missing one is no error. */
+  public void remove(String id) throws EngineException {
+    try {
+      engine.client().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException e) {
+      // gone
+    } catch (ConflictException e) {
+      if (!String.valueOf(e.getMessage()).contains("already in progress")) {
+        throw new EngineException("Failed to remove container " + id + ": " + Failures.reason(e), e);
+      }
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to remove container " + id + ": " + Failures.reason(e), e);
+    }
+  }
+
+  /**
+   * Force-removes every container, running or not, that carries all of {@code labels} (a label with an empty
+   * value matches any value of that key): what an earlier run of the caller left behind.
+   *
+   * @return the names (or ids) of the containers removed
+   */
+  public List<String> removeLeftovers(Map<String, String> labels) throws EngineException {
+    if (labels.isEmpty()) {
+      throw new IllegalArgumentException("removeLeftovers needs at least one label: it would remove every container");
+    }
+    List<Container> found;
+    try {
+      List<String> filter = new ArrayList<>();
+      labels.forEach((key, value) -> filter.add(value.isEmpty() ? key : key + "=" + value));
+      found = engine.client().listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to list containers labelled " + labels + ": " + Failures.reason(e), e);
+    }
+    List<String> removed = new ArrayList<>();
+    for (Container container : found) {
+      remove(container.getId());
+      String[] names = container.getNames();
+      removed.add(names != null && names.length > 0 ? names[0].replaceFirst("^/", "") : container.getId());
+    }
+    return removed;
+  }
+
+  private InspectContainerResponse.ContainerState inspectState(String id) throws EngineException {
+    try {
+      return engine.client().inspectContainerCmd(id).exec().getState();
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to inspect container " + id + ": " + Failures.reason(e), e);
+    }
+  }
+
+  /** {@code host:container[:ro|:rw]}: a host path or a volume name, then an absolute path in the container. */
+  static Bind parseBind(String text) throws EngineException {
+    String[] parts = text.split(":", -1);
+    if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || !parts[1].startsWith("/")
+        || (parts.length == 3 && !parts[2].equals("ro") && !parts[2].equals("rw"))) {
+      throw new EngineException("volume '" + text + "' is not host:container[:ro|:rw] with an absolute container path");
+    }
+    return Bind.parse(text);
+  }
+}

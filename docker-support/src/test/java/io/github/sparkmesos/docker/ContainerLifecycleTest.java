@@ -1,0 +1,186 @@
+package io.github.sparkmesos.docker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
+import io.github.sparkmesos.testing.Waits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The container steps against the real engine, checked by inspecting the real containers. */
+class ContainerLifecycleTest {
+
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
+  private DockerEngine engine;
+  private ContainerLifecycle lifecycle;
+  private final List<String> made = new ArrayList<>();
+  private final String run = UUID.randomUUID().toString();
+
+  @TempDir
+  Path dir;
+
+  @BeforeEach
+  void connect() throws Exception {
+    engine = TestEngine.get();
+    lifecycle = new ContainerLifecycle(engine);
+  }
+
+  @AfterEach
+  void removeOurs() throws Exception {
+    for (String id : made) {
+      lifecycle.remove(id);
+    }
+  }
+
+  private String create(ContainerSpec.Builder spec) throws EngineException {
+    String id = lifecycle.create(spec.labels(TestEngine.labels(run)).build());
+    made.add(id);
+    return id;
+  }
+
+  @Test
+  void createStartWaitWithEnvBindsLabelsAndWorkingDir() throws Exception {
+    Path ro = Files.createDirectories(dir.resolve("ro"));
+    Path rw = Files.createDirectories(dir.resolve("rw"));
+    Files.writeString(ro.resolve("hello"), "from the host\n");
+    String name = TestEngine.name("create");
+    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(name)
+        .command("sh", "-c", "cat /in/hello > /out/copied; pwd > /out/pwd; echo \"$FOO|$BAR\" > /out/env;"
+            + " if touch /in/written 2>/dev/null; then echo ro-writable > /out/ro; else echo ro-denied > /out/ro; fi;"
+            + " exit 3")
+        .env("FOO", "bar").env("BAR=with space; and $(no expansion)")
+        .workingDir("/out").bind(ro + ":/in:ro").bind(rw + ":/out").networkMode("none")
+        .memoryBytes(64L << 20).cpuShares(512).label("sme.task", "task-1"));
+
+    InspectContainerResponse created = engine.client().inspectContainerCmd(id).exec();
+    assertEquals("/" + name, created.getName());
+    assertTrue(Arrays.asList(created.getConfig().getEnv()).containsAll(List.of("FOO=bar", "BAR=with space; and $(no expansion)")));
+    assertEquals("/out", created.getConfig().getWorkingDir());
+    assertEquals("task-1", created.getConfig().getLabels().get("sme.task"));
+    assertEquals(run, created.getConfig().getLabels().get(TestEngine.LABEL));
+    assertEquals("none", created.getHostConfig().getNetworkMode());
+    assertEquals(64L << 20, created.getHostConfig().getMemory());
+    assertEquals(64L << 20, created.getHostConfig().getMemorySwap());
+    assertEquals(512, created.getHostConfig().getCpuShares());
+    List<String> binds = Arrays.stream(created.getHostConfig().getBinds()).map(Bind::toString).toList();
+    assertEquals(List.of(ro + ":/in:ro", rw + ":/out:rw"), binds);
+
+    lifecycle.start(id);
+    ContainerExit exit = lifecycle.awaitExit(id, LIMIT).orElseThrow();
+
+    assertEquals(new ContainerExit(3, false), exit);
+    assertEquals("Container exited with status 3", exit.message());
+    assertEquals("from the host\n", Files.readString(rw.resolve("copied")));
+    assertEquals("/out\n", Files.readString(rw.resolve("pwd")));
+    assertEquals("bar|with space; and $(no expansion)\n", Files.readString(rw.resolve("env")));
+    assertEquals("ro-denied\n", Files.readString(rw.resolve("ro")));
+    assertFalse(Files.exists(ro.resolve("written")));
+  }
+
+  @Test
+  void logsLandInTheTwoFilesAppended() throws Exception {
+    Path stdout = Files.writeString(dir.resolve("stdout"), "fetcher was here\n");
+    Path stderr = dir.resolve("stderr");
+    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("logs"))
+        .command("sh", "-c", "echo out-1; echo err-1 >&2; echo out-2; echo err-2 >&2"));
+    lifecycle.start(id);
+    try (ContainerLogs logs = lifecycle.logs(id, stdout, stderr)) {
+      assertTrue(logs.awaitEnd(LIMIT), "the log stream ends when the container stops");
+    }
+    assertEquals(0, lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
+    assertEquals("fetcher was here\nout-1\nout-2\n", Files.readString(stdout));
+    assertEquals("err-1\nerr-2\n", Files.readString(stderr));
+  }
+
+  @Test
+  void stopOfAContainerIgnoringTermKillsItAfterTheGracePeriod() throws Exception {
+    Path signals = Files.createDirectories(dir.resolve("signals"));
+    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("stop"))
+        .bind(signals + ":/signals")
+        .command("sh", "-c", "trap '' TERM; touch /signals/ready; while true; do sleep 1; done"));
+    lifecycle.start(id);
+    Waits.awaitFile(signals.resolve("ready"));
+
+    Duration grace = Duration.ofSeconds(1);
+    long start = System.nanoTime();
+    lifecycle.stop(id, grace);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertTrue(took.compareTo(grace) >= 0, "TERM was ignored, so the stop waits for the grace period: " + took);
+    assertTrue(took.compareTo(grace.plusSeconds(1)) < 0, "stopped within grace + 1 s: " + took);
+    ContainerExit exit = lifecycle.awaitExit(id, LIMIT).orElseThrow();
+    assertEquals(137, exit.code());
+    assertEquals(9, exit.signal());
+    assertFalse(exit.oomKilled());
+    lifecycle.stop(id, grace); // a stopped container: no error
+  }
+
+  @Test
+  void outOfMemoryIsReported() throws Exception {
+    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("oom"))
+        .memoryBytes(8L << 20).command("sh", "-c", "head -c 64m /dev/zero | tail"));
+    lifecycle.start(id);
+    ContainerExit exit = lifecycle.awaitExit(id, LIMIT).orElseThrow();
+    assertTrue(exit.oomKilled(), "OOMKilled: " + exit);
+    assertTrue(exit.code() != 0, exit.message());
+  }
+
+  @Test
+  void awaitExitGivesUpAfterItsLimit() throws Exception {
+    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("wait"))
+        .command("sh", "-c", "while true; do sleep 1; done"));
+    lifecycle.start(id);
+    assertTrue(lifecycle.awaitExit(id, Duration.ofMillis(200)).isEmpty());
+    lifecycle.kill(id);
+    assertEquals(137, lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
+  }
+
+  @Test
+  void removeLeftoversRemovesLabelledContainersAndOnlyThose() throws Exception {
+    String other = UUID.randomUUID().toString();
+    String running = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-running"))
+        .label("sme.executor", other).command("sh", "-c", "while true; do sleep 1; done"));
+    String stopped = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-created"))
+        .label("sme.executor", other).command("true"));
+    String kept = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("kept"))
+        .label("sme.executor", "another-" + other).command("true"));
+    lifecycle.start(running);
+
+    List<String> removed = lifecycle.removeLeftovers(Map.of("sme.executor", other, TestEngine.LABEL, run));
+
+    assertEquals(2, removed.size(), removed.toString());
+    assertGone(running);
+    assertGone(stopped);
+    assertEquals(kept, engine.client().inspectContainerCmd(kept).exec().getId());
+    assertEquals(List.of(), lifecycle.removeLeftovers(Map.of("sme.executor", other)));
+  }
+
+  @Test
+  void removeOfAMissingContainerIsNoError() throws Exception {
+    lifecycle.remove(TestEngine.name("never-made"));
+  }
+
+  private void assertGone(String id) {
+    try {
+      engine.client().inspectContainerCmd(id).exec();
+      throw new AssertionError("container " + id + " is still there");
+    } catch (NotFoundException expected) {
+      // removed
+    }
+  }
+}
