@@ -42,7 +42,7 @@ public final class ContainerLifecycle {
    *
    * @return its id
    */
-  public String create(ContainerSpec spec) throws EngineException {
+  public String create(ContainerConfig spec) throws EngineException {
     HostConfig host = HostConfig.newHostConfig();
     List<Bind> binds = new ArrayList<>();
     for (String bind : spec.binds()) {

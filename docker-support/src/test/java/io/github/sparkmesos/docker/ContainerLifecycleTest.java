@@ -47,7 +47,7 @@ class ContainerLifecycleTest {
     }
   }
 
-  private String create(ContainerSpec.Builder spec) throws EngineException {
+  private String create(ContainerConfig.Builder spec) throws EngineException {
     String id = lifecycle.create(spec.labels(TestEngine.labels(run)).build());
     made.add(id);
     return id;
@@ -59,7 +59,7 @@ class ContainerLifecycleTest {
     Path rw = Files.createDirectories(dir.resolve("rw"));
     Files.writeString(ro.resolve("hello"), "from the host\n");
     String name = TestEngine.name("create");
-    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(name)
+    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name)
         .command("sh", "-c", "cat /in/hello > /out/copied; pwd > /out/pwd; echo \"$FOO|$BAR\" > /out/env;"
             + " if touch /in/written 2>/dev/null; then echo ro-writable > /out/ro; else echo ro-denied > /out/ro; fi;"
             + " exit 3")
@@ -96,7 +96,7 @@ class ContainerLifecycleTest {
   void logsLandInTheTwoFilesAppended() throws Exception {
     Path stdout = Files.writeString(dir.resolve("stdout"), "fetcher was here\n");
     Path stderr = dir.resolve("stderr");
-    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("logs"))
+    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("logs"))
         .command("sh", "-c", "echo out-1; echo err-1 >&2; echo out-2; echo err-2 >&2"));
     lifecycle.start(id);
     try (ContainerLogs logs = lifecycle.logs(id, stdout, stderr)) {
@@ -110,7 +110,7 @@ class ContainerLifecycleTest {
   @Test
   void stopOfAContainerIgnoringTermKillsItAfterTheGracePeriod() throws Exception {
     Path signals = Files.createDirectories(dir.resolve("signals"));
-    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("stop"))
+    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("stop"))
         .bind(signals + ":/signals")
         .command("sh", "-c", "trap '' TERM; touch /signals/ready; while true; do sleep 1; done"));
     lifecycle.start(id);
@@ -132,7 +132,7 @@ class ContainerLifecycleTest {
 
   @Test
   void outOfMemoryIsReported() throws Exception {
-    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("oom"))
+    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("oom"))
         .memoryBytes(8L << 20).command("sh", "-c", "head -c 64m /dev/zero | tail"));
     lifecycle.start(id);
     ContainerExit exit = lifecycle.awaitExit(id, LIMIT).orElseThrow();
@@ -142,7 +142,7 @@ class ContainerLifecycleTest {
 
   @Test
   void awaitExitGivesUpAfterItsLimit() throws Exception {
-    String id = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("wait"))
+    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("wait"))
         .command("sh", "-c", "while true; do sleep 1; done"));
     lifecycle.start(id);
     assertTrue(lifecycle.awaitExit(id, Duration.ofMillis(200)).isEmpty());
@@ -153,11 +153,11 @@ class ContainerLifecycleTest {
   @Test
   void removeLeftoversRemovesLabelledContainersAndOnlyThose() throws Exception {
     String other = UUID.randomUUID().toString();
-    String running = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-running"))
+    String running = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-running"))
         .label("sme.executor", other).command("sh", "-c", "while true; do sleep 1; done"));
-    String stopped = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-created"))
+    String stopped = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-created"))
         .label("sme.executor", other).command("true"));
-    String kept = create(ContainerSpec.builder(TestEngine.BUSYBOX).name(TestEngine.name("kept"))
+    String kept = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("kept"))
         .label("sme.executor", "another-" + other).command("true"));
     lifecycle.start(running);
 

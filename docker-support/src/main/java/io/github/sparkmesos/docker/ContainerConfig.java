@@ -22,11 +22,11 @@ import java.util.Objects;
  * @param memoryBytes a hard memory limit (swap included), or 0 for none
  * @param cpuShares   the relative cpu weight, or 0 for the engine's default (1024)
  */
-public record ContainerSpec(String name, String image, List<String> entrypoint, List<String> command,
+public record ContainerConfig(String name, String image, List<String> entrypoint, List<String> command,
     List<String> env, String workingDir, List<String> binds, Map<String, String> labels, String networkMode,
     long memoryBytes, int cpuShares) {
 
-  public ContainerSpec {
+  public ContainerConfig {
     Objects.requireNonNull(image, "image");
     entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
     command = command == null ? null : List.copyOf(command);
@@ -47,7 +47,7 @@ public record ContainerSpec(String name, String image, List<String> entrypoint, 
     return new Builder(image);
   }
 
-  /** Builds a {@link ContainerSpec}; lists and labels accumulate. */
+  /** Builds a {@link ContainerConfig}; lists and labels accumulate. */
   public static final class Builder {
     private final String image;
     private String name;
@@ -130,8 +130,8 @@ public record ContainerSpec(String name, String image, List<String> entrypoint, 
       return this;
     }
 
-    public ContainerSpec build() {
-      return new ContainerSpec(name, image, entrypoint, command, env, workingDir, binds, labels, networkMode,
+    public ContainerConfig build() {
+      return new ContainerConfig(name, image, entrypoint, command, env, workingDir, binds, labels, networkMode,
           memoryBytes, cpuShares);
     }
   }
