@@ -12,6 +12,7 @@ import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.task.LaunchPlans;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
+import io.github.sparkmesos.docker.DockerPolicy;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,8 @@ final class TaskLaunches {
   private final Optional<String> sparkHome;
   private final Runtimes runtimes;
   private final Fetcher fetcher;
+  private final DockerPolicy dockerPolicy;
+  private final Optional<String> dockerPolicyError;
 
   /** @param childEnvironment what of the executor's environment its tasks inherit */
   TaskLaunches(Path sandbox, CommandExecutorFlags flags, Map<String, String> childEnvironment, Fetcher fetcher) {
@@ -50,6 +53,15 @@ final class TaskLaunches {
     TaskRuntime process = new ProcessRuntime(childEnvironment);
     this.runtimes = new Runtimes(process);
     this.fetcher = fetcher;
+    DockerPolicy policy = DockerPolicy.NONE;
+    Optional<String> error = Optional.empty();
+    try {
+      policy = DockerPolicy.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      error = Optional.of(e.getMessage());
+    }
+    this.dockerPolicy = policy;
+    this.dockerPolicyError = error;
   }
 
   /**
@@ -58,12 +70,16 @@ final class TaskLaunches {
    */
   TaskPipeline prepare(TaskInfo task, String group, FrameworkInfo framework, TaskReporter reporter) throws Refused {
     Optional<String> user = Optional.ofNullable(framework).filter(FrameworkInfo::hasUser).map(FrameworkInfo::getUser);
-    LaunchPlans.Context context = new LaunchPlans.Context(user, sparkHome, sandbox, flags);
+    LaunchPlans.Context context = new LaunchPlans.Context(user, sparkHome, sandbox, flags, dockerPolicy);
     try {
       LaunchPlan plan = group != null ? LaunchPlans.forCommandTask(task, context)
           : task.hasCommand() ? LaunchPlans.forAgentCommandTask(task, context)
           : LaunchPlans.forSparkTask(task, context);
       plan.secretValues().forEach(Log.redactor()::add);
+      if (plan.container().isPresent() && dockerPolicyError.isPresent()) {
+        throw new LaunchFailedException("the operator's Docker policy is malformed, so no container is started: "
+            + dockerPolicyError.get());
+      }
       TaskRuntime runtime = runtimes.select(plan);
       return new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
           plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter);

@@ -13,9 +13,15 @@ public final class Runtimes {
   }
 
   public TaskRuntime select(LaunchPlan plan) throws LaunchFailedException {
-    if (plan.image().isPresent()) {
-      throw new LaunchFailedException("this executor cannot run tasks in a container image yet ('"
-          + plan.image().get() + "'); run without spark.mesos.executor.docker.image (or TaskInfo.container image)");
+    if (plan.container().isPresent()) {
+      String image = plan.container().get().image().toString();
+      if (plan.containerizer() == LaunchPlan.Containerizer.MESOS) {
+        throw new LaunchFailedException("image '" + image + "' is asked of the Mesos containerizer"
+            + " (spark.mesos.containerizer=mesos, or a TaskInfo.container of type MESOS), which this executor does not"
+            + " provide; use spark.mesos.containerizer=docker, or run without spark.mesos.executor.docker.image");
+      }
+      throw new LaunchFailedException("this executor cannot run tasks in a container image yet ('" + image
+          + "'); run without spark.mesos.executor.docker.image (or TaskInfo.container image)");
     }
     return process;
   }

@@ -1,5 +1,6 @@
 package io.github.sparkmesos.executor.task;
 
+import io.github.sparkmesos.docker.ContainerSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -22,7 +23,9 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  *                     executor runs it): its stdout and stderr are the executor's too
  * @param environment  variables the task sets on top of the executor's inheritable environment
  * @param maxCompletionTime how long the task may run before it is failed (TaskInfo.max_completion_time)
- * @param image        the container image the task asks for (none: a process on this host)
+ * @param container    the container the task asks for, validated (none: a process on this host)
+ * @param containerizer which of Mesos's containerizers the container is asked of ({@code spark.mesos.containerizer},
+ *                     or a {@code TaskInfo.container} of type MESOS with an image); meaningful with a container
  * @param secretValues values that must never appear in a log line, status message or printout
  * @param warnings     what the task asked for that is ignored, said in its stderr and the executor log
  */
@@ -33,7 +36,8 @@ public record LaunchPlan(
     List<FetchUri> uris,
     List<String> argv,
     Map<String, String> environment,
-    Optional<String> image,
+    Optional<ContainerSpec> container,
+    Containerizer containerizer,
     List<Network> networks,
     List<SecretReference> secretReferences,
     Optional<Duration> killGracePeriod,
@@ -42,6 +46,9 @@ public record LaunchPlan(
     Optional<CheckInfo> check,
     Set<String> secretValues,
     List<String> warnings) {
+
+  /** Mesos's containerizer a container is asked of: Docker's (the default) or Mesos's own, with an image. */
+  public enum Containerizer { DOCKER, MESOS }
 
   /** A network the task joins, with its labels, as {@code NetworkInfo} names them. */
   public record Network(String name, Map<String, String> labels) {
@@ -61,6 +68,7 @@ public record LaunchPlan(
     secretReferences = List.copyOf(secretReferences);
     secretValues = Set.copyOf(secretValues);
     warnings = List.copyOf(warnings);
+    java.util.Objects.requireNonNull(containerizer, "containerizer");
   }
 
   /** This plan with more variables set (the secrets stage adds the resolved ones). */
@@ -69,7 +77,7 @@ public record LaunchPlan(
     env.putAll(more);
     Set<String> secrets = new java.util.HashSet<>(secretValues);
     secrets.addAll(moreSecretValues);
-    return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, image, networks, secretReferences,
+    return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks, secretReferences,
         killGracePeriod, maxCompletionTime, healthCheck, check, secrets, warnings);
   }
 
@@ -79,7 +87,8 @@ public record LaunchPlan(
         .map(e -> e.getKey() + "=" + (secretValues.contains(e.getValue()) ? "<secret>" : hide(e.getValue())))
         .collect(Collectors.joining(", ", "{", "}"));
     return "LaunchPlan[task " + taskId + " in " + directory + ", uris=" + uris + ", argv="
-        + argv.stream().map(this::hide).toList() + ", env=" + env + image.map(i -> ", image=" + i).orElse("")
+        + argv.stream().map(this::hide).toList() + ", env=" + env + container.map(c -> ", container=" + hide(c.toString())
+            + (containerizer == Containerizer.MESOS ? " (Mesos containerizer)" : "")).orElse("")
         + (networks.isEmpty() ? "" : ", networks=" + networks)
         + (secretReferences.isEmpty() ? "" : ", secrets=" + secretReferences)
         + killGracePeriod.map(g -> ", kill grace " + g.toMillis() + " ms").orElse("")

@@ -1,6 +1,6 @@
 package io.github.sparkmesos.executor.task;
 
-import io.github.sparkmesos.docker.ImageReference;
+import io.github.sparkmesos.docker.DockerPolicy;
 import io.github.sparkmesos.executor.checks.TaskChecks;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.secrets.ChildEnvironment;
@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.mesos.v1.Protos.CheckInfo;
 import org.apache.mesos.v1.Protos.CommandInfo;
-import org.apache.mesos.v1.Protos.ContainerInfo;
 import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.HealthCheck;
 import org.apache.mesos.v1.Protos.NetworkInfo;
@@ -37,12 +36,18 @@ public final class LaunchPlans {
    * @param sandbox the executor's sandbox: a command task runs in it, other tasks in a directory of
    *                their own under {@link #tasksDirectory()}
    * @param flags   the agent's command line when it runs this executor as its command executor
+   * @param dockerPolicy what the operator allows a container to ask for
    */
   public record Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path sandbox,
-      CommandExecutorFlags flags) {
+      CommandExecutorFlags flags, DockerPolicy dockerPolicy) {
 
     public Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path sandbox) {
       this(frameworkUser, sparkHome, sandbox, CommandExecutorFlags.NONE);
+    }
+
+    public Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path sandbox,
+        CommandExecutorFlags flags) {
+      this(frameworkUser, sparkHome, sandbox, flags, DockerPolicy.NONE);
     }
 
     /** Where each task of a document or group gets its own directory, named by its id. */
@@ -74,8 +79,10 @@ public final class LaunchPlans {
       networks.add(new LaunchPlan.Network(network.get(), SparkLabels.parse(
           conf.get("spark.mesos.network.labels").orElse(""), "TaskInfo.data.conf.spark.mesos.network.labels")));
     }
+    ContainerPlans.Result container = ContainerPlans.from(task, conf, context.dockerPolicy());
+    warnings.addAll(container.warnings());
     return plan(task, context.tasksDirectory().resolve(taskId), false, spark.uris(),
-        List.of("/bin/sh", "-c", spark.command()), spark.environment(), image(task, conf), networks, Set.of(),
+        List.of("/bin/sh", "-c", spark.command()), spark.environment(), container, networks, Set.of(),
         withNetworkWarnings(warnings, networks));
   }
 
@@ -124,9 +131,10 @@ public final class LaunchPlans {
       flags.sandboxDirectory().ifPresent(d -> warnings.add("--sandbox_directory=" + d
           + " applies inside a root filesystem only (as for Mesos's executor); the sandbox is " + context.sandbox()));
     }
+    ContainerPlans.Result container = ContainerPlans.fromTaskInfo(task, context.dockerPolicy());
+    warnings.addAll(container.warnings());
     // the agent's network/cni isolator has already put this executor, and so its task, in its networks
-    return plan(task, context.sandbox(), true, List.of(), argv, env, image(task, new SparkConf(Map.of())), List.of(),
-        secrets, warnings);
+    return plan(task, context.sandbox(), true, List.of(), argv, env, container, List.of(), secrets, warnings);
   }
 
   /** A task of a LAUNCH_GROUP: its own CommandInfo, run as given, as the default executor does. */
@@ -144,8 +152,9 @@ public final class LaunchPlans {
     Set<String> secrets = new HashSet<>();
     Map<String, String> env = environment(command, "TaskInfo.command", secrets);
     List<LaunchPlan.Network> networks = networks(task);
-    return plan(task, context.tasksDirectory().resolve(taskId), false, uris, argv, env,
-        image(task, new SparkConf(Map.of())), networks, secrets, withNetworkWarnings(List.of(), networks));
+    ContainerPlans.Result container = ContainerPlans.fromTaskInfo(task, context.dockerPolicy());
+    return plan(task, context.tasksDirectory().resolve(taskId), false, uris, argv, env, container, networks, secrets,
+        withNetworkWarnings(container.warnings(), networks));
   }
 
   /**
@@ -205,7 +214,7 @@ public final class LaunchPlans {
   }
 
   private static LaunchPlan plan(TaskInfo task, Path directory, boolean inSandbox, List<FetchUri> uris,
-      List<String> argv, Map<String, String> env, Optional<String> image, List<LaunchPlan.Network> networks,
+      List<String> argv, Map<String, String> env, ContainerPlans.Result container, List<LaunchPlan.Network> networks,
       Set<String> secrets, List<String> warnings) throws InvalidTaskException {
     for (FetchUri uri : uris) {
       uri.validate();
@@ -213,8 +222,8 @@ public final class LaunchPlans {
     Optional<HealthCheck> health = task.hasHealthCheck() ? Optional.of(task.getHealthCheck()) : Optional.empty();
     Optional<CheckInfo> check = task.hasCheck() ? Optional.of(task.getCheck()) : Optional.empty();
     TaskChecks.validate(health, check);
-    return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, image, networks,
-        List.of(), killGrace(task), maxCompletionTime(task), health, check, secrets, warnings);
+    return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, container.container(),
+        container.containerizer(), networks, List.of(), killGrace(task), maxCompletionTime(task), health, check, secrets, warnings);
   }
 
   /** {@code TaskInfo.max_completion_time}: none when unset or zero, as Mesos's executors read it. */
@@ -266,32 +275,6 @@ public final class LaunchPlans {
       return Optional.of(Duration.ofNanos(Math.max(0, task.getKillPolicy().getGracePeriod().getNanoseconds())));
     }
     return Optional.empty();
-  }
-
-  /** The image the task asks for, checked: a plan with one needs a container runtime. */
-  private static Optional<String> image(TaskInfo task, SparkConf conf) throws InvalidTaskException {
-    Optional<String> image = conf.get("spark.mesos.executor.docker.image");
-    String field = "TaskInfo.data.conf.spark.mesos.executor.docker.image";
-    if (image.isEmpty() && task.hasContainer()) {
-      ContainerInfo container = task.getContainer();
-      if (container.getType() == ContainerInfo.Type.DOCKER) {
-        image = Optional.of(container.getDocker().getImage());
-        field = "TaskInfo.container.docker.image";
-      } else if (container.getMesos().hasImage()) {
-        image = Optional.of(container.getMesos().getImage().hasDocker()
-            ? container.getMesos().getImage().getDocker().getName()
-            : container.getMesos().getImage().getAppc().getName());
-        field = "TaskInfo.container.mesos.image";
-      }
-    }
-    if (image.isPresent()) {
-      try {
-        ImageReference.parse(image.get());
-      } catch (IllegalArgumentException e) {
-        throw new InvalidTaskException(field, e.getMessage());
-      }
-    }
-    return image;
   }
 
   /** {@code ContainerInfo.network_infos} that name a network. */

@@ -62,7 +62,7 @@ public final class SparkConf {
     return switch (v.get().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new InvalidTaskException("conf." + key, "should be boolean, but was '" + v.get() + "'");
+      default -> throw new InvalidTaskException("TaskInfo.data.conf." + key, "should be boolean, but was '" + v.get() + "'");
     };
   }
 

@@ -61,6 +61,29 @@ class LaunchPlanTest {
   }
 
   @Test
+  void aPlanWithAContainerPrintsNoSecretOrEnvValue() throws Exception {
+    String secret = "hunter2-very-secret";
+    TaskInfo task = task("t").setCommand(CommandInfo.newBuilder().setValue("true")
+        .setEnvironment(Environment.newBuilder()
+            .addVariables(Environment.Variable.newBuilder().setName("PASSWORD").setType(Environment.Variable.Type.SECRET)
+                .setSecret(Secret.newBuilder().setType(Secret.Type.VALUE)
+                    .setValue(Secret.Value.newBuilder().setData(ByteString.copyFromUtf8(secret)))))))
+        .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
+            .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage("busybox")
+                .addParameters(org.apache.mesos.v1.Protos.Parameter.newBuilder().setKey("env")
+                    .setValue("PW=" + secret))
+                .addParameters(org.apache.mesos.v1.Protos.Parameter.newBuilder().setKey("label")
+                    .setValue("note=" + secret))))
+        .build();
+    LaunchPlan plan = LaunchPlans.forCommandTask(task, CONTEXT);
+    assertEquals("PW=" + secret, plan.container().orElseThrow().parameterValues("env").get(0), "the runtime gets it");
+    String printed = plan.toString();
+    assertFalse(printed.contains(secret), printed);
+    assertTrue(printed.contains("container=ContainerSpec[busybox, network host, parameters [--env=PW=<hidden>"
+        + " --label=note=<secret>]]"), printed);
+  }
+
+  @Test
   void thePlanSaysWhereTheTaskRunsAndWhatItAsksFor() throws Exception {
     TaskInfo task = task("t").setCommand(CommandInfo.newBuilder().setValue("true"))
         .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)

@@ -117,7 +117,8 @@ class LaunchPlansTest {
     TaskInfo task = sparkTask("t1", Map.of("spark.executor.uri", URI,
         "spark.mesos.executor.docker.image", "apache/spark:3.5.1")).build();
     LaunchPlan plan = LaunchPlans.forSparkTask(task, CONTEXT);
-    assertEquals(Optional.of("apache/spark:3.5.1"), plan.image());
+    assertEquals("apache/spark:3.5.1", plan.container().orElseThrow().image().toString());
+    assertEquals(LaunchPlan.Containerizer.DOCKER, plan.containerizer());
     LaunchFailedException e = assertThrows(LaunchFailedException.class, () -> RUNTIMES.select(plan));
     assertTrue(e.getMessage().contains("spark.mesos.executor.docker.image"), e.getMessage());
   }
