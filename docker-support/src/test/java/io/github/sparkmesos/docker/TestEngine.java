@@ -12,12 +12,12 @@ import java.util.UUID;
  * message where there is no engine, never under CI=true. Everything the tests make is named
  * {@code sme-test-dclient-...} and carries {@link #LABEL}.
  */
-final class TestEngine {
+public final class TestEngine {
 
-  static final String PREFIX = "sme-test-dclient-";
+  public static final String PREFIX = "sme-test-dclient-";
   /** The label every test container carries, so a test can find (and an interrupted run clean) only its own. */
-  static final String LABEL = "io.github.sparkmesos.test";
-  static final String BUSYBOX = PREFIX + "busybox:1";
+  public static final String LABEL = "io.github.sparkmesos.test";
+  public static final String BUSYBOX = PREFIX + "busybox:1";
 
   private static DockerEngine engine;
 
@@ -25,7 +25,7 @@ final class TestEngine {
   }
 
   /** The shared engine with the busybox test image present. */
-  static synchronized DockerEngine get() throws Exception {
+  public static synchronized DockerEngine get() throws Exception {
     if (engine == null) {
       String host = DockerEngine.hostFrom(System.getenv());
       boolean socket = !host.startsWith("unix://") || Files.exists(Path.of(host.substring("unix://".length())));
@@ -45,7 +45,7 @@ final class TestEngine {
   }
 
   /** A unique container name with the prefix. */
-  static String name(String what) {
+  public static String name(String what) {
     return PREFIX + what + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 

@@ -78,7 +78,7 @@ public final class Executor {
     this.agentEnv = agentEnv;
     this.agent = agent;
     this.timers = timers;
-    this.launches = new TaskLaunches(agentEnv.sandbox(), flags, ChildEnvironment.inheritable(processEnvironment),
+    this.launches = new TaskLaunches(agentEnv, flags, ChildEnvironment.inheritable(processEnvironment),
         fetcher);
     Calls calls = new Calls(agentEnv.frameworkId(), agentEnv.executorId());
     this.updates = new StatusUpdates(agentEnv.executorId(), agent, calls, timers);

@@ -1,8 +1,10 @@
 package io.github.sparkmesos.executor;
 
+import io.github.sparkmesos.executor.mesos.AgentEnvironment;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.pipeline.TaskReporter;
+import io.github.sparkmesos.executor.runtime.DockerRuntime;
 import io.github.sparkmesos.executor.runtime.ProcessRuntime;
 import io.github.sparkmesos.executor.runtime.Runtimes;
 import io.github.sparkmesos.executor.runtime.TaskRuntime;
@@ -46,12 +48,14 @@ final class TaskLaunches {
   private final Optional<String> dockerPolicyError;
 
   /** @param childEnvironment what of the executor's environment its tasks inherit */
-  TaskLaunches(Path sandbox, CommandExecutorFlags flags, Map<String, String> childEnvironment, Fetcher fetcher) {
-    this.sandbox = sandbox;
+  TaskLaunches(AgentEnvironment agentEnv, CommandExecutorFlags flags, Map<String, String> childEnvironment,
+      Fetcher fetcher) {
+    this.sandbox = agentEnv.sandbox();
     this.flags = flags;
     this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
     TaskRuntime process = new ProcessRuntime(childEnvironment);
-    this.runtimes = new Runtimes(process);
+    this.runtimes = new Runtimes(process,
+        () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId()));
     this.fetcher = fetcher;
     DockerPolicy policy = DockerPolicy.NONE;
     Optional<String> error = Optional.empty();

@@ -22,20 +22,32 @@ public final class ExitMapping {
    * A command the executor killed because it ran past {@code TaskInfo.max_completion_time}: failed,
    * with Mesos's reason, whatever its exit.
    */
-  public static Terminal overMaxCompletionTime(ExitStatus exit, java.time.Duration limit) {
+  public static Terminal overMaxCompletionTime(ExitStatus exit, String kind, java.time.Duration limit) {
     return new Terminal(TaskState.TASK_FAILED, Reason.REASON_MAX_COMPLETION_TIME_REACHED,
-        "Command " + exit.describe() + " (killed: it ran past its max_completion_time of "
+        kind + " " + exit.describe() + " (killed: it ran past its max_completion_time of "
             + io.github.sparkmesos.executor.mesos.Durations.format(limit) + ")");
   }
 
   public static Terminal of(ExitStatus exit, boolean killRequested, Path stderr) {
-    String message = "Command " + exit.describe();
+    return of(exit, "Command", false, killRequested, stderr);
+  }
+
+  /**
+   * @param kind      "Command", or "Container" for a task in a container (Mesos's Docker executor's word)
+   * @param oomKilled it ended at its memory limit: REASON_CONTAINER_LIMITATION_MEMORY, unless killed on request
+   */
+  public static Terminal of(ExitStatus exit, String kind, boolean oomKilled, boolean killRequested, Path stderr) {
+    String message = kind + " " + exit.describe();
     if (!exit.isSignaled() && exit.code() != 0) {
       String why = SparkExitCodes.explain(exit.code());
       message += why.isEmpty() ? "" : " (" + why + ")";
     }
     if (killRequested) {
       return new Terminal(TaskState.TASK_KILLED, null, message);
+    }
+    if (oomKilled) {
+      return new Terminal(TaskState.TASK_FAILED, Reason.REASON_CONTAINER_LIMITATION_MEMORY,
+          message + " (killed at its memory limit); see " + stderr);
     }
     if (exit.isSuccess()) {
       return new Terminal(TaskState.TASK_FINISHED, null, message);

@@ -153,8 +153,8 @@ public final class TaskPipeline implements Runnable {
       ExitStatus exit = SuperviseStep.run(started, this::lingerGrace, log);
       pauseChecks();
       ExitMapping.Terminal end = overMaxCompletionTime()
-          ? ExitMapping.overMaxCompletionTime(exit, plan.maxCompletionTime().orElse(Duration.ZERO))
-          : ExitMapping.of(exit, killRequested(), log.stderr());
+          ? ExitMapping.overMaxCompletionTime(exit, started.kind(), plan.maxCompletionTime().orElse(Duration.ZERO))
+          : ExitMapping.of(exit, started.kind(), started.oomKilled(), killRequested(), log.stderr());
       reporter.status(end.state(), end.reason(), end.message());
       log.note(end.message());
     } catch (FetchStep.Killed e) {

@@ -36,6 +36,16 @@ public interface RunningTask {
   /** The addresses the task can be reached at, for {@code container_status.network_infos}. */
   List<String> addresses();
 
+  /** What runs, for its terminal message: "Command" (as Mesos's command executor) or "Container" (its Docker executor). */
+  default String kind() {
+    return "Command";
+  }
+
+  /** Whether its end came from the kernel's out-of-memory killer (a container at its memory limit). */
+  default boolean oomKilled() {
+    return false;
+  }
+
   /** The environment the command runs with: what a COMMAND check of the task runs with too. */
   Map<String, String> environment();
 }

@@ -2,27 +2,42 @@ package io.github.sparkmesos.executor.runtime;
 
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
+import java.util.function.Supplier;
 
-/** Chooses the runtime a plan runs in: a process on this host, or (to come) a Docker container. */
+/**
+ * Chooses the runtime a plan runs in: a process on this host, or a Docker container when it names an
+ * image. The Docker runtime is made on the first plan that needs it: the executor's start path loads
+ * nothing of Docker.
+ */
 public final class Runtimes {
 
   private final TaskRuntime process;
+  private final Supplier<TaskRuntime> docker;
+  private TaskRuntime dockerRuntime;
 
-  public Runtimes(TaskRuntime process) {
+  public Runtimes(TaskRuntime process, Supplier<TaskRuntime> docker) {
     this.process = process;
+    this.docker = docker;
   }
 
-  public TaskRuntime select(LaunchPlan plan) throws LaunchFailedException {
-    if (plan.container().isPresent()) {
-      String image = plan.container().get().image().toString();
-      if (plan.containerizer() == LaunchPlan.Containerizer.MESOS) {
-        throw new LaunchFailedException("image '" + image + "' is asked of the Mesos containerizer"
-            + " (spark.mesos.containerizer=mesos, or a TaskInfo.container of type MESOS), which this executor does not"
-            + " provide; use spark.mesos.containerizer=docker, or run without spark.mesos.executor.docker.image");
-      }
-      throw new LaunchFailedException("this executor cannot run tasks in a container image yet ('" + image
-          + "'); run without spark.mesos.executor.docker.image (or TaskInfo.container image)");
+  public synchronized TaskRuntime select(LaunchPlan plan) throws LaunchFailedException {
+    if (plan.container().isEmpty()) {
+      return process;
     }
-    return process;
+    String image = plan.container().get().image().toString();
+    if (plan.containerizer() == LaunchPlan.Containerizer.MESOS) {
+      throw new LaunchFailedException("image '" + image + "' is asked of the Mesos containerizer"
+          + " (spark.mesos.containerizer=mesos, or a TaskInfo.container of type MESOS), which this executor does not"
+          + " provide; use spark.mesos.containerizer=docker, or run without spark.mesos.executor.docker.image");
+    }
+    if (dockerRuntime == null) {
+      try {
+        dockerRuntime = docker.get();
+      } catch (RuntimeException e) {
+        throw new LaunchFailedException("Cannot reach the Docker engine for image '" + image + "': "
+            + e.getMessage(), e);
+      }
+    }
+    return dockerRuntime;
   }
 }

@@ -86,6 +86,12 @@ class LaunchPlansDockerTest {
 
   // ---- spark.mesos.executor.docker.volumes: [host-dir:]container-dir[:rw|:ro]
 
+  /** A Docker runtime that cannot be made: these tests run no container. */
+  private static final java.util.function.Supplier<io.github.sparkmesos.executor.runtime.TaskRuntime> NO_ENGINE =
+      () -> {
+        throw new IllegalStateException("no engine in this test");
+      };
+
   @Test
   void volumesAreParsedAsSparkParsesThem() throws Exception {
     ContainerSpec spec = container(Map.of(VOLUMES, " /data:/data:ro , ,/scratch:/tmp/s, work:/work:rw,/a:/b:"));
@@ -267,7 +273,7 @@ class LaunchPlansDockerTest {
     assertTrue(mesos.warnings().stream().anyMatch(w -> w.contains(PORTMAPS + " is ignored with the Mesos containerizer")),
         mesos.warnings().toString());
     LaunchFailedException e = assertThrows(LaunchFailedException.class,
-        () -> new Runtimes(new ProcessRuntime(Map.of())).select(mesos));
+        () -> new Runtimes(new ProcessRuntime(Map.of()), NO_ENGINE).select(mesos));
     assertTrue(e.getMessage().contains("Mesos containerizer"), e.getMessage());
     assertEquals(LaunchPlan.Containerizer.DOCKER, spark(Map.of("spark.mesos.containerizer", "docker")).containerizer());
   }
@@ -332,7 +338,7 @@ class LaunchPlansDockerTest {
         new Volume(Volume.Kind.NAMED_VOLUME, "cache", "/cache", false, Optional.of("local"), Map.of()),
         Volume.sandbox("logs", "/logs", false)), spec.volumes());
     assertEquals(LaunchPlan.Containerizer.DOCKER, plan.containerizer());
-    assertThrows(LaunchFailedException.class, () -> new Runtimes(new ProcessRuntime(Map.of())).select(plan));
+    assertThrows(LaunchFailedException.class, () -> new Runtimes(new ProcessRuntime(Map.of()), NO_ENGINE).select(plan));
   }
 
   @Test

@@ -1,0 +1,297 @@
+package io.github.sparkmesos.executor.runtime;
+
+import io.github.sparkmesos.docker.ContainerConfig;
+import io.github.sparkmesos.docker.ContainerExit;
+import io.github.sparkmesos.docker.ContainerLifecycle;
+import io.github.sparkmesos.docker.ContainerLogs;
+import io.github.sparkmesos.docker.ContainerSpec;
+import io.github.sparkmesos.docker.DockerEngine;
+import io.github.sparkmesos.docker.EngineException;
+import io.github.sparkmesos.docker.PullOptions;
+import io.github.sparkmesos.docker.PullResult;
+import io.github.sparkmesos.docker.PullStep;
+import io.github.sparkmesos.executor.task.LaunchFailedException;
+import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.util.Log;
+import io.github.sparkmesos.os.ExitStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs a task's command in a Docker container, as Mesos's Docker executor does
+ * (mesos-executor-contract.md §4.3): the image pulled when absent, the task's directory mounted at
+ * {@code /mnt/mesos/sandbox} ({@code MESOS_SANDBOX}) and its working directory, the environment in
+ * the API body (never on a command line), the command as the entrypoint and its arguments, the host's
+ * network, labels that tie the container to its framework, executor and task; the container's output
+ * appended to the task's stdout and stderr; a kill is a stop with the grace period, then a kill; the
+ * container is removed once it exited. Created on the first task that needs it, so the executor's
+ * start path loads nothing of Docker.
+ */
+public final class DockerRuntime implements TaskRuntime {
+
+  /** Where Mesos maps the sandbox in a container (the agent's --docker_mesos_image default). */
+  public static final String MAPPED_SANDBOX = "/mnt/mesos/sandbox";
+  public static final String LABEL_FRAMEWORK = "io.github.sparkmesos.framework";
+  public static final String LABEL_EXECUTOR = "io.github.sparkmesos.executor";
+  public static final String LABEL_TASK = "io.github.sparkmesos.task";
+
+  /** How long a removal waits for the container's output to be written out after its exit. */
+  private static final Duration LOGS_DRAIN = Duration.ofSeconds(10);
+
+  private final DockerEngine engine;
+  private final ContainerLifecycle containers;
+  private final String frameworkId;
+  private final String executorId;
+  private final ExecutorService waits = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "container");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** @param environment the executor's environment ({@code DOCKER_HOST} names the engine) */
+  public DockerRuntime(Map<String, String> environment, String frameworkId, String executorId) {
+    this.engine = DockerEngine.connect(DockerEngine.hostFrom(environment));
+    this.containers = new ContainerLifecycle(engine);
+    this.frameworkId = frameworkId;
+    this.executorId = executorId;
+  }
+
+  /**
+   * The runtime of this executor's tasks in images, made on the first such task, after removing the
+   * containers an earlier run of this executor left (by its labels).
+   */
+  public static TaskRuntime forExecutor(Map<String, String> environment, String frameworkId, String executorId) {
+    DockerRuntime docker = new DockerRuntime(environment, frameworkId, executorId);
+    try {
+      List<String> removed = docker.removeLeftovers();
+      if (!removed.isEmpty()) {
+        Log.info("removed " + removed.size() + " container(s) an earlier run of this executor left: " + removed);
+      }
+    } catch (EngineException e) {
+      Log.warn("could not look for containers an earlier run of this executor left: " + e.getMessage());
+    }
+    return docker;
+  }
+
+  /** What an earlier run of this executor left: containers with its labels, removed; their names. */
+  public List<String> removeLeftovers() throws EngineException {
+    return containers.removeLeftovers(Map.of(LABEL_FRAMEWORK, frameworkId, LABEL_EXECUTOR, executorId));
+  }
+
+  @Override
+  public RunningTask start(LaunchPlan plan) throws LaunchFailedException {
+    ContainerSpec spec = plan.container().orElseThrow();
+    refuseWhatIsNotAppliedYet(spec);
+    String image = spec.image().toString();
+    try {
+      PullResult pulled = new PullStep(engine, PullOptions.defaults().withForcePull(spec.forcePull()),
+          (ref, progress) -> { }).pull(image);
+      Log.info("task " + plan.taskId() + ": image " + pulled.text());
+      String id = containers.create(config(plan, spec));
+      ContainerLogs logs;
+      try {
+        containers.start(id);
+        // followed from the container's start, so nothing it printed before this is lost
+        logs = containers.logs(id, plan.directory().resolve("stdout"), plan.directory().resolve("stderr"));
+      } catch (EngineException e) {
+        containers.remove(id);
+        throw e;
+      }
+      return new Container(id, containerName(plan), logs);
+    } catch (EngineException e) {
+      throw new LaunchFailedException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What the plan validated but this runtime does not put on a container yet fails the task, naming
+   * it, rather than run a container other than the one asked for.
+   */
+  private static void refuseWhatIsNotAppliedYet(ContainerSpec spec) throws LaunchFailedException {
+    List<String> missing = new ArrayList<>();
+    if (!spec.portMappings().isEmpty()) {
+      missing.add("port mappings " + spec.portMappings());
+    }
+    spec.hostname().ifPresent(h -> missing.add("hostname '" + h + "'"));
+    if (spec.privileged()) {
+      missing.add("privileged");
+    }
+    for (ContainerSpec.Parameter p : spec.parameters()) {
+      missing.add("parameter '" + p.option() + "'");
+    }
+    for (ContainerSpec.Volume v : spec.volumes()) {
+      if (v.driver().isPresent() || !v.driverOptions().isEmpty()) {
+        missing.add("the volume driver of '" + v.source() + "'");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new LaunchFailedException("this executor's Docker runtime does not apply " + String.join(", ", missing)
+          + " to a container yet; the task was not started");
+    }
+  }
+
+  private ContainerConfig config(LaunchPlan plan, ContainerSpec spec) {
+    List<String> argv = plan.argv();
+    ContainerConfig.Builder config = ContainerConfig.builder(spec.image().toString())
+        .name(containerName(plan))
+        .entrypoint(argv.get(0))
+        .command(argv.subList(1, argv.size()))
+        .workingDir(MAPPED_SANDBOX)
+        .bind(plan.directory() + ":" + MAPPED_SANDBOX + ":rw")
+        .networkMode(networkMode(spec.network()))
+        .label(LABEL_FRAMEWORK, frameworkId)
+        .label(LABEL_EXECUTOR, executorId)
+        .label(LABEL_TASK, plan.taskId());
+    for (ContainerSpec.Volume v : spec.volumes()) {
+      config.bind(bindSource(plan, v) + ":" + inContainer(v.containerPath()) + (v.readOnly() ? ":ro" : ":rw"));
+    }
+    spec.networkLabels().forEach(config::label); // the task's network labels, as the container's
+    plan.environment().forEach(config::env);
+    config.env("MESOS_SANDBOX", MAPPED_SANDBOX);
+    config.env("MESOS_TASK_ID", plan.taskId());
+    config.env("MESOS_CONTAINER_NAME", containerName(plan));
+    return config.build();
+  }
+
+  /** A volume's source as a bind names it: a host path, the task's directory's path, or a volume's name. */
+  private static String bindSource(LaunchPlan plan, ContainerSpec.Volume v) {
+    return switch (v.kind()) {
+      case HOST_PATH, NAMED_VOLUME -> v.source();
+      case SANDBOX -> plan.directory().resolve(v.source()).normalize().toString();
+    };
+  }
+
+  /** A relative container path is inside the mapped sandbox, as Mesos resolves it. */
+  private static String inContainer(String containerPath) {
+    return containerPath.startsWith("/") ? containerPath : MAPPED_SANDBOX + "/" + containerPath;
+  }
+
+  private static String networkMode(ContainerSpec.NetworkMode network) {
+    return switch (network.kind()) {
+      case HOST -> "host";
+      case BRIDGE -> "bridge";
+      case NONE -> "none";
+      case USER -> network.name().orElseThrow();
+    };
+  }
+
+  /** Unique on the engine per executor and task, in Docker's name alphabet. */
+  private String containerName(LaunchPlan plan) {
+    return ("sme-" + executorId + "-" + plan.taskId()).replaceAll("[^a-zA-Z0-9_.-]", "_");
+  }
+
+  /** A running container: its exit once the engine reports it, "all gone" once it is removed. */
+  private final class Container implements RunningTask {
+    private final String id;
+    private final String name;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private final CompletableFuture<Void> allGone = new CompletableFuture<>();
+    private final AtomicBoolean killRequested = new AtomicBoolean();
+    private volatile boolean oomKilled;
+
+    Container(String id, String name, ContainerLogs logs) {
+      this.id = id;
+      this.name = name;
+      waits.submit(() -> supervise(logs));
+    }
+
+    private void supervise(ContainerLogs logs) {
+      try {
+        ContainerExit ended = null;
+        while (ended == null) {
+          ended = containers.awaitExit(id, Duration.ofMinutes(10)).orElse(null);
+        }
+        oomKilled = ended.oomKilled();
+        exit.complete(ExitStatus.exited(ended.code()));
+      } catch (EngineException | RuntimeException e) {
+        Log.warn("container " + name + ": " + e.getMessage());
+        exit.complete(ExitStatus.exited(-1));
+      }
+      try {
+        logs.awaitEnd(LOGS_DRAIN);
+        logs.close();
+      } catch (Exception e) {
+        Log.warn("container " + name + ": its output: " + e.getMessage());
+      }
+      try {
+        containers.remove(id);
+      } catch (EngineException e) {
+        Log.warn("container " + name + ": " + e.getMessage());
+      }
+      allGone.complete(null);
+    }
+
+    @Override
+    public String id() {
+      return "container " + name;
+    }
+
+    @Override
+    public String kind() {
+      return "Container";
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> exit() {
+      return exit;
+    }
+
+    @Override
+    public CompletableFuture<Void> allGone() {
+      return allGone;
+    }
+
+    @Override
+    public void kill(Duration grace) {
+      killRequested.set(true);
+      waits.submit(() -> {
+        try {
+          containers.stop(id, grace);
+        } catch (EngineException e) {
+          Log.warn("container " + name + ": " + e.getMessage());
+        }
+      });
+    }
+
+    @Override
+    public void killNow() {
+      killRequested.set(true);
+      try {
+        containers.kill(id);
+      } catch (EngineException e) {
+        Log.warn("container " + name + ": " + e.getMessage());
+      }
+    }
+
+    @Override
+    public boolean anyAlive() {
+      return !exit.isDone();
+    }
+
+    @Override
+    public boolean killRequested() {
+      return killRequested.get();
+    }
+
+    @Override
+    public boolean oomKilled() {
+      return oomKilled;
+    }
+
+    @Override
+    public List<String> addresses() {
+      return List.of(); // the host's network: nothing of its own to report
+    }
+
+    @Override
+    public Map<String, String> environment() {
+      return Map.of();
+    }
+  }
+}
