@@ -54,6 +54,11 @@ public final class LaunchBenchmark {
   private final Samples grace = new Samples();
   private final Samples updatesPerSecond = new Samples();
   private final Samples postsPerSecond = new Samples();
+  private final Samples containerLaunchToCommand = new Samples();
+  private final Samples containerLaunchToRunning = new Samples();
+  private final Samples dockerRun = new Samples();
+  /** The image of row 7 (the project's base image, made by images/base-image.sh), or null without an engine. */
+  private String image;
 
   private LaunchBenchmark(Path home, Path work, String executorUri) {
     this.work = work;
@@ -86,6 +91,7 @@ public final class LaunchBenchmark {
     Log.info("executor tarball " + tarball + " (" + Files.size(tarball) / (1 << 20) + " MiB); work in " + work);
     try (FileServer server = new FileServer(tarball.getParent())) {
       LaunchBenchmark bench = new LaunchBenchmark(home, work, server.url(tarball.getFileName().toString()));
+      bench.image = ContainerBaseline.image(home);
       for (int round = 0; round <= runs; round++) {
         Log.info("round " + round + (round == 0 ? " (warm-up, not counted)" : " of " + runs));
         bench.round(round, round > 0);
@@ -104,6 +110,9 @@ public final class LaunchBenchmark {
     allExitAtOnce(dir.resolve("exits"), counted);
     killAll(dir.resolve("kills"), counted);
     baselines(dir.resolve("baselines"), counted);
+    if (image != null) {
+      containerTask(dir.resolve("container"), counted);
+    }
     Command.run(work, "rm", "-rf", dir.toString());
   }
 
@@ -161,6 +170,28 @@ public final class LaunchBenchmark {
       if (counted) {
         cachedLaunchToCommand.add((ran - run.subscribeNanos()) / 1e6);
         cachedLaunchToRunning.add((running.nanos() - run.subscribeNanos()) / 1e6);
+      }
+    }
+  }
+
+  /**
+   * One task in a container of an image the engine has: LAUNCH until its command runs in the container
+   * (its marker, in a folder bind-mounted at the same path), beside {@code docker run} of the same.
+   */
+  private void containerTask(Path dir, boolean counted) throws Exception {
+    FileArrivals marks = new FileArrivals(dir.resolve("marks"));
+    String shared = marks.dir() + ":" + marks.dir();
+    String task = TaskFile.commandTask("d", ExecutorRun.marker(marks.dir(), "d") + "exit 0", Map.of(
+        "spark.mesos.executor.docker.image", image, "spark.mesos.executor.docker.volumes", shared));
+    try (ExecutorRun run = ExecutorRun.start(dir, marks, List.of(task), executorCommand)) {
+      long ran = run.commandRanNanos("d");
+      Arrival running = run.updates().await("d", "TASK_RUNNING", ExecutorRun.TIMEOUT);
+      run.finish();
+      double cli = ContainerBaseline.dockerRunMillis(dir, marks, "cli", image);
+      if (counted) {
+        containerLaunchToCommand.add((ran - run.subscribeNanos()) / 1e6);
+        containerLaunchToRunning.add((running.nanos() - run.subscribeNanos()) / 1e6);
+        dockerRun.add(cli);
       }
     }
   }
@@ -242,6 +273,11 @@ public final class LaunchBenchmark {
     table.add("5 KILL 64 tasks (1 s grace) -> last KILLED", killAll, "the grace", grace, 0);
     table.add("6 updates/s, 64 exits, acknowledged", updatesPerSecond, "POSTs/s to the agent API, one client",
         postsPerSecond, 0);
+    if (image != null) {
+      String cli = "docker run (CLI) -> command runs";
+      table.add("7 LAUNCH -> command runs in a container", containerLaunchToCommand, cli, dockerRun, 0);
+      table.add("7 LAUNCH -> TASK_RUNNING, in a container", containerLaunchToRunning, cli, dockerRun, 0);
+    }
     return table;
   }
 
