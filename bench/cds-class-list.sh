@@ -1,7 +1,9 @@
 #!/bin/sh
 # Makes the executor's class list for class data sharing again, from a real run under the harness: a task
-# that fetches a tarball through the node cache, one that runs a plain command, both to their end. Run it
-# when the executor's start path changes; bin/spark-mesos-executor makes its archive from this list.
+# that fetches a tarball through the node cache, one that runs a plain command, and (when a Docker engine
+# answers) one in a container of the project's base image, all to their end. Run it when the executor's
+# start path changes; bin/spark-mesos-executor makes its archive from this list. Classes in the archive
+# are loaded only when used: the Docker ones cost the start path nothing.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 out="$here/executor/src/main/resources/META-INF/cds/executor.classlist"
@@ -16,9 +18,14 @@ task() { # id, conf (JSON), command
   data=$(printf '{"conf":%s,"backend":{"driverUrl":"spark://CoarseGrainedScheduler@127.0.0.1:1","executorId":"%s","appId":"training","cores":1},"command":"%s"}' "$2" "$1" "$3" | base64 -w0)
   printf '{"name":"%s","task_id":{"value":"%s"},"data":"%s"}' "$1" "$1" "$data"
 }
-printf '[%s,%s]' \
-  "$(task fetched "{\"spark.executor.uri\":\"file://$work/training.tgz\",\"spark.mesos.fetcherCache.enable\":\"true\"}" "cd training && ls jars")" \
-  "$(task plain '{}' 'exit 0')" > "$work/tasks.json"
+tasks="$(task fetched "{\"spark.executor.uri\":\"file://$work/training.tgz\",\"spark.mesos.fetcherCache.enable\":\"true\"}" "cd training && ls jars"),$(task plain '{}' 'exit 0')"
+if docker info >/dev/null 2>&1; then
+  image=$("$here/images/base-image.sh")
+  tasks="$tasks,$(task contained "{\"spark.mesos.executor.docker.image\":\"$image\"}" 'exit 0')"
+else
+  echo "no Docker engine answers: the list leaves out the Docker runtime's classes" >&2
+fi
+printf '[%s]' "$tasks" > "$work/tasks.json"
 "$here/bin/spark-mesos-executor" harness "$work/tasks.json" --sandbox "$work/sandbox" --fetch-cache "$work/cache" \
   --executor-command "exec '$java' -Dcom.google.protobuf.use_unsafe_pre22_gencode -XX:+UseSerialGC \
 -XX:DumpLoadedClassList='$work/classes' -cp '$here/executor/target/spark-mesos-executor.jar:$here/executor/target/lib/*' \
