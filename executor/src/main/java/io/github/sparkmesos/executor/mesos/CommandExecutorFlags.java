@@ -2,17 +2,11 @@ package io.github.sparkmesos.executor.mesos;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +18,7 @@ import org.apache.mesos.v1.Protos.Environment;
 /**
  * The command line an agent gives its command executor, {@code <launcher_dir>/mesos-executor}
  * (src/launcher/executor.cpp, class Flags, and the logging flags it inherits), read as stout reads
- * flags: {@code --name=value}, {@code --name} and {@code --no-name} for booleans, names
- * case-insensitive, a value {@code file://PATH} read from that file. An unknown flag is an error
- * naming it, as for Mesos's executor. What a flag asks for that this executor cannot do yet is
+ * flags ({@link StoutFlags}). An unknown flag is an error naming it, as for Mesos's executor. What a flag asks for that this executor cannot do yet is
  * said by {@link #unsupported()}; the task then fails naming it.
  */
 public record CommandExecutorFlags(
@@ -42,10 +34,6 @@ public record CommandExecutorFlags(
     Optional<JsonObject> taskLaunchInfo,
     Optional<String> ttySlavePath,
     List<Long> taskSupplementaryGroups) {
-
-  /** The flags of Mesos's logging: accepted and left to the executor's own log. */
-  private static final Set<String> LOGGING_FLAGS = Set.of("quiet", "logging_level", "log_dir", "logbufsecs",
-      "initialize_driver_logging", "external_log_file", "help");
 
   /** ContainerLaunchInfo fields the command executor hands on to mesos-containerizer (executor.cpp). */
   private static final List<String> LAUNCH_INFO_FIELDS = List.of("mounts", "file_operations", "pre_exec_commands",
@@ -65,25 +53,7 @@ public record CommandExecutorFlags(
    * returned in {@code rest} for the caller's own options.
    */
   public static CommandExecutorFlags parse(List<String> args, List<String> rest) {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String arg : args) {
-      String name = flagName(arg);
-      if (name == null) {
-        rest.add(arg);
-        continue;
-      }
-      if (LOGGING_FLAGS.contains(name.startsWith("no-") ? name.substring(3) : name)) {
-        continue;
-      }
-      if (values.containsKey(name)) {
-        throw new IllegalArgumentException("flag '--" + name + "' is given more than once");
-      }
-      int eq = arg.indexOf('=');
-      if (eq < 0) {
-        throw new IllegalArgumentException("flag '--" + name + "' needs a value (--" + name + "=VALUE)");
-      }
-      values.put(name, fetch(name, arg.substring(eq + 1)));
-    }
+    Map<String, String> values = StoutFlags.parse(args, NAMES, Set.of(), rest);
     return new CommandExecutorFlags(
         Optional.ofNullable(values.get("launcher_dir")).map(Path::of),
         Optional.ofNullable(values.get("rootfs")),
@@ -98,7 +68,7 @@ public record CommandExecutorFlags(
             .map(v -> proto("effective_capabilities", v, CapabilityInfo.newBuilder())),
         Optional.ofNullable(values.get("bounding_capabilities"))
             .map(v -> proto("bounding_capabilities", v, CapabilityInfo.newBuilder())),
-        Optional.ofNullable(values.get("task_launch_info")).map(v -> jsonObject("task_launch_info", v)),
+        Optional.ofNullable(values.get("task_launch_info")).map(v -> StoutFlags.jsonObject("task_launch_info", v)),
         Optional.ofNullable(values.get("tty_slave_path")),
         groups(values.get("task_supplementary_groups")));
   }
@@ -108,54 +78,15 @@ public record CommandExecutorFlags(
       "working_directory", "user", "task_command", "task_environment", "effective_capabilities",
       "bounding_capabilities", "task_launch_info", "tty_slave_path", "task_supplementary_groups");
 
-  /**
-   * The name of an agent flag in {@code arg} (lower case, without dashes or value), or null when the
-   * argument is not one.
-   */
-  private static String flagName(String arg) {
-    if (!arg.startsWith("--") || arg.length() == 2) {
-      return null;
-    }
-    int eq = arg.indexOf('=');
-    String name = (eq < 0 ? arg.substring(2) : arg.substring(2, eq)).toLowerCase(java.util.Locale.ROOT);
-    String bare = name.startsWith("no-") ? name.substring(3) : name;
-    return NAMES.contains(name) || LOGGING_FLAGS.contains(bare) ? name : null;
-  }
-
-  /** stout's fetch: a {@code file://} value is the content of that file. */
-  private static String fetch(String name, String value) {
-    if (!value.startsWith("file://")) {
-      return value;
-    }
-    Path path = Path.of(value.substring("file://".length()));
-    try {
-      return Files.readString(path, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("flag '--" + name + "': cannot read '" + path + "': " + e.getMessage(), e);
-    }
-  }
-
   private static <T extends Message> T proto(String name, String json, Message.Builder builder) {
     try {
-      JsonFormat.parser().merge(jsonObject(name, json).toString(), builder);
+      JsonFormat.parser().merge(StoutFlags.jsonObject(name, json).toString(), builder);
       @SuppressWarnings("unchecked")
       T message = (T) builder.build();
       return message;
     } catch (InvalidProtocolBufferException | com.google.protobuf.UninitializedMessageException e) {
       throw new IllegalArgumentException("flag '--" + name + "': not a valid "
           + builder.getDescriptorForType().getName() + " in JSON: " + e.getMessage(), e);
-    }
-  }
-
-  private static JsonObject jsonObject(String name, String json) {
-    try {
-      JsonElement parsed = JsonParser.parseString(json);
-      if (!parsed.isJsonObject()) {
-        throw new IllegalArgumentException("flag '--" + name + "': expected a JSON object");
-      }
-      return parsed.getAsJsonObject();
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException("flag '--" + name + "': not JSON: " + e.getMessage(), e);
     }
   }
 
