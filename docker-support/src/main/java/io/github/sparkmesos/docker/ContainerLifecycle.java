@@ -188,6 +188,21 @@ public final class ContainerLifecycle {
     }
   }
 
+  /** The ids of every container, running or not, that carries all of {@code labels} (an empty value matches any). */
+  public List<String> withLabels(Map<String, String> labels) throws EngineException {
+    if (labels.isEmpty()) {
+      throw new IllegalArgumentException("withLabels needs at least one label");
+    }
+    try {
+      List<String> filter = new ArrayList<>();
+      labels.forEach((key, value) -> filter.add(value.isEmpty() ? key : key + "=" + value));
+      return engine.client().listContainersCmd().withShowAll(true).withLabelFilter(filter).exec().stream()
+          .map(Container::getId).toList();
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to list containers labelled " + labels + ": " + Failures.reason(e), e);
+    }
+  }
+
   /**
    * Force-removes every container, running or not, that carries all of {@code labels} (a label with an empty
    * value matches any value of that key): what an earlier run of the caller left behind.

@@ -15,6 +15,7 @@ public interface LibC {
   int posix_spawn_file_actions_addopen(Pointer actions, int fd, Pointer path, int oflag, int mode);
   int posix_spawn_file_actions_addchdir_np(Pointer actions, Pointer path);
   int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+  int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newfd);
 
   int posix_spawnattr_init(Pointer attr);
   int posix_spawnattr_destroy(Pointer attr);
@@ -31,6 +32,12 @@ public interface LibC {
   int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
   int kill(int pid, int signal);
+
+  int pipe2(Pointer fds, int flags);
+
+  long write(int fd, Pointer buf, long count);
+
+  int close(int fd);
 
   int getpgid(int pid);
 

@@ -13,8 +13,9 @@ import jnr.ffi.Runtime;
 /**
  * Starts children with glibc's posix_spawnp: each child leads a new session (so its pid is also its
  * process group and session id and one signal reaches its whole tree), starts in its working
- * directory with default signal handling and an empty signal mask, gets /dev/null on stdin and its
- * output files on stdout and stderr, and inherits no other descriptor of this JVM.
+ * directory with default signal handling and an empty signal mask, gets /dev/null (or a {@link
+ * StdinPipe}) on stdin and its output files on stdout and stderr, and inherits no other descriptor
+ * of this JVM.
  */
 public final class ProcessLauncher {
 
@@ -25,6 +26,25 @@ public final class ProcessLauncher {
   private ProcessLauncher() {}
 
   public static ChildProcess spawn(ProcessSpec spec) throws IOException {
+    return spawn(spec, null);
+  }
+
+  /**
+   * As {@link #spawn(ProcessSpec)}, with the reading end of {@code stdin} as the child's stdin in
+   * place of /dev/null; that end is closed here once the child has it (also when the spawn fails),
+   * so the child sees end of file once this JVM closes the writing end or exits.
+   */
+  public static ChildProcess spawn(ProcessSpec spec, StdinPipe stdin) throws IOException {
+    try {
+      return spawnWith(spec, stdin);
+    } finally {
+      if (stdin != null) {
+        stdin.closeReadingEnd();
+      }
+    }
+  }
+
+  private static ChildProcess spawnWith(ProcessSpec spec, StdinPipe stdin) throws IOException {
     Reaper reaper = Reaper.get();
     // orphans of our children come back to us, so a group's end is always seen and reaped
     reaper.becomeSubreaper();
@@ -35,7 +55,7 @@ public final class ProcessLauncher {
     Pointer actions = Memory.allocateDirect(rt, SPAWN_STRUCT);
     Pointer attr = Memory.allocateDirect(rt, SPAWN_STRUCT);
     try {
-      configure(libc, rt, actions, attr, spec, keepAlive);
+      configure(libc, rt, actions, attr, spec, stdin, keepAlive);
       Pointer argv = cStringArray(rt, spec.argv(), keepAlive);
       List<String> env = new ArrayList<>();
       for (Map.Entry<String, String> e : spec.environment().entrySet()) {
@@ -75,7 +95,7 @@ public final class ProcessLauncher {
     Pointer attr = Memory.allocateDirect(rt, SPAWN_STRUCT);
     try {
       configure(libc, rt, actions, attr, ProcessSpec.of(List.of("true"), Map.of(), Path.of("/"))
-          .withOutput(Path.of("/dev/null"), Path.of("/dev/null")), new ArrayList<>());
+          .withOutput(Path.of("/dev/null"), Path.of("/dev/null")), null, new ArrayList<>());
     } finally {
       libc.posix_spawn_file_actions_destroy(actions);
       libc.posix_spawnattr_destroy(attr);
@@ -87,11 +107,16 @@ public final class ProcessLauncher {
 
   /** The child's file actions and attributes: its descriptors, directory, session and signals. */
   private static void configure(LibC libc, Runtime rt, Pointer actions, Pointer attr, ProcessSpec spec,
-      List<Pointer> keepAlive) throws IOException {
+      StdinPipe stdin, List<Pointer> keepAlive) throws IOException {
     check(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
     check(libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
-    check(libc.posix_spawn_file_actions_addopen(actions, 0, cString(rt, "/dev/null", keepAlive),
-        LibC.O_RDONLY, 0), "open /dev/null");
+    if (stdin == null) {
+      check(libc.posix_spawn_file_actions_addopen(actions, 0, cString(rt, "/dev/null", keepAlive),
+          LibC.O_RDONLY, 0), "open /dev/null");
+    } else {
+      // dup2 clears close-on-exec on descriptor 0; closefrom(3) then closes the pipe's own descriptors
+      check(libc.posix_spawn_file_actions_adddup2(actions, stdin.readingEnd(), 0), "dup2 stdin");
+    }
     redirect(libc, rt, actions, 1, spec.stdout(), keepAlive);
     redirect(libc, rt, actions, 2, spec.stderr(), keepAlive);
     check(libc.posix_spawn_file_actions_addchdir_np(actions,

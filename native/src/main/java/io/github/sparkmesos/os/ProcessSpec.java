@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * What to start: the argv (argv[0] is looked up on the child's PATH), the child's whole environment
  * (nothing is inherited), its working directory, and the files its stdout and stderr append to
- * ({@code null} keeps ours). Stdin is always /dev/null.
+ * ({@code null} keeps ours). Stdin is /dev/null unless {@link
+ * ProcessLauncher#spawn(ProcessSpec, StdinPipe)} gives a pipe.
  */
 public record ProcessSpec(
     List<String> argv, Map<String, String> environment, Path workingDirectory, Path stdout, Path stderr) {

@@ -58,6 +58,7 @@ public final class DockerRuntime implements TaskRuntime {
   private final ContainerLifecycle containers;
   private final String frameworkId;
   private final String executorId;
+  private final Map<String, String> environment;
   private final ExecutorService waits = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "container");
     t.setDaemon(true);
@@ -78,6 +79,7 @@ public final class DockerRuntime implements TaskRuntime {
     this.containers = new ContainerLifecycle(engine);
     this.frameworkId = frameworkId;
     this.executorId = executorId;
+    this.environment = Map.copyOf(environment);
   }
 
   /**
@@ -115,6 +117,8 @@ public final class DockerRuntime implements TaskRuntime {
           (ref, progress) -> { }).pull(image);
       Log.info("task " + plan.taskId() + ": image " + pulled.text());
       String id = containers.create(config(plan, spec));
+      // removes the container should this executor die before the task ends (ContainerWatchdog)
+      ContainerWatchdog watchdog = ContainerWatchdog.watch(id, environment, plan.directory().resolve("stderr"));
       ContainerLogs logs;
       try {
         containers.start(id);
@@ -122,9 +126,10 @@ public final class DockerRuntime implements TaskRuntime {
         logs = containers.logs(id, plan.directory().resolve("stdout"), plan.directory().resolve("stderr"));
       } catch (EngineException e) {
         containers.remove(id);
+        watchdog.release();
         throw e;
       }
-      return new Container(id, containerName(plan), logs);
+      return new Container(id, containerName(plan), logs, watchdog);
     } catch (EngineException e) {
       throw new LaunchFailedException(e.getMessage(), e);
     }
@@ -219,13 +224,13 @@ public final class DockerRuntime implements TaskRuntime {
     private final AtomicBoolean killRequested = new AtomicBoolean();
     private volatile boolean oomKilled;
 
-    Container(String id, String name, ContainerLogs logs) {
+    Container(String id, String name, ContainerLogs logs, ContainerWatchdog watchdog) {
       this.id = id;
       this.name = name;
-      waits.submit(() -> supervise(logs));
+      waits.submit(() -> supervise(logs, watchdog));
     }
 
-    private void supervise(ContainerLogs logs) {
+    private void supervise(ContainerLogs logs, ContainerWatchdog watchdog) {
       try {
         ContainerExit ended = null;
         while (ended == null) {
@@ -245,6 +250,7 @@ public final class DockerRuntime implements TaskRuntime {
       }
       try {
         containers.remove(id);
+        watchdog.release(); // kept armed when the removal failed
       } catch (EngineException e) {
         Log.warn("container " + name + ": " + e.getMessage());
       }

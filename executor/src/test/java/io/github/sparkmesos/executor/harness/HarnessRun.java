@@ -44,6 +44,29 @@ public final class HarnessRun {
     return harness;
   }
 
+  /**
+   * Waits (at most {@code limit}) until the harness has printed an update of {@code taskId} in
+   * {@code state}; fails the test otherwise.
+   */
+  public static void awaitUpdate(Harness harness, String taskId, String state, java.time.Duration limit) {
+    ByteArrayOutputStream bytes = OUTPUTS.get(harness);
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : bytes.toString(StandardCharsets.UTF_8).lines().toList()) {
+        try {
+          var o = JsonParser.parseString(line).getAsJsonObject();
+          if (o.get("task_id").getAsString().equals(taskId) && o.get("state").getAsString().equals(state)) {
+            return;
+          }
+        } catch (RuntimeException e) {
+          // the last line, still being written
+        }
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+    }
+    throw new AssertionError("no " + state + " of " + taskId + " within " + limit + ": " + bytes);
+  }
+
   public static Run finish(Harness harness) {
     Harness.Result result = harness.awaitResult();
     String text = OUTPUTS.remove(harness).toString(StandardCharsets.UTF_8);
