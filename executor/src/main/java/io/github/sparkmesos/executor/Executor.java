@@ -4,17 +4,18 @@ import com.google.protobuf.ByteString;
 import io.github.sparkmesos.executor.mesos.AgentConnection;
 import io.github.sparkmesos.executor.mesos.AgentEnvironment;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
+import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
 import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.pipeline.TaskReporter;
 import io.github.sparkmesos.executor.task.LaunchPlan;
-import io.github.sparkmesos.executor.task.LaunchPlans;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
 import io.github.sparkmesos.secrets.ChildEnvironment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -43,7 +44,8 @@ public final class Executor {
   private final AgentEnvironment agentEnv;
   private final AgentConnection agent;
   private final Timers timers;
-  private final CommandExecutorFlags flags;
+  /** As one of the agent's own executors, the message that fails a second task; null otherwise. */
+  private final String secondTask;
   private final TaskLaunches launches;
   private final AgentSession session;
   private final StatusUpdates updates;
@@ -67,19 +69,14 @@ public final class Executor {
   private Integer exitCode;
 
   /** @param flags the agent's command line when it runs this executor as its command executor, else NONE */
-  public Executor(AgentEnvironment agentEnv, AgentConnection agent, Map<String, String> processEnvironment,
-      Fetcher fetcher, CommandExecutorFlags flags) {
-    this(agentEnv, agent, processEnvironment, fetcher, new SystemTimers(), flags);
-  }
-
   Executor(AgentEnvironment agentEnv, AgentConnection agent, Map<String, String> processEnvironment, Fetcher fetcher,
-      Timers timers, CommandExecutorFlags flags) {
-    this.flags = flags;
+      Timers timers, CommandExecutorFlags flags, Optional<DockerExecutorFlags> dockerExecutor) {
     this.agentEnv = agentEnv;
     this.agent = agent;
     this.timers = timers;
-    this.launches = new TaskLaunches(agentEnv, flags, ChildEnvironment.inheritable(processEnvironment),
+    this.launches = new TaskLaunches(agentEnv, flags, dockerExecutor, ChildEnvironment.inheritable(processEnvironment),
         fetcher);
+    this.secondTask = launches.secondTaskRefusal();
     Calls calls = new Calls(agentEnv.frameworkId(), agentEnv.executorId());
     this.updates = new StatusUpdates(agentEnv.executorId(), agent, calls, timers);
     this.reports = new TaskReports(tasks, updates, t -> killTask(t, t.killGrace()));
@@ -174,9 +171,9 @@ public final class Executor {
     switch (event.getType()) {
       case LAUNCH -> launch(event.getLaunch().getTask(), null);
       case LAUNCH_GROUP -> {
-        if (flags.commandExecutor()) {
-          // as Mesos's command executor: a task group goes only to a default executor
-          Log.error("LAUNCH_GROUP is not for a command executor: shutting down");
+        if (secondTask != null) {
+          // as Mesos's command and Docker executors: a task group goes only to a default executor
+          Log.error("LAUNCH_GROUP is not for the agent's command or Docker executor: shutting down");
           shutdown(shutdownKillGrace(), 1);
           return;
         }
@@ -207,9 +204,9 @@ public final class Executor {
       return;
     }
     Log.info("LAUNCH task " + taskId + (group == null ? "" : " (task group)"));
-    if (flags.commandExecutor() && !tasks.isEmpty()) {
+    if (secondTask != null && !tasks.isEmpty()) {
       tasks.add(task, null, group);
-      taskStatus(taskId, TaskState.TASK_FAILED, null, LaunchPlans.MULTIPLE_TASKS);
+      taskStatus(taskId, TaskState.TASK_FAILED, null, secondTask);
       return;
     }
     TaskPipeline pipeline;

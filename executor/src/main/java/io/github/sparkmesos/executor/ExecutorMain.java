@@ -3,6 +3,7 @@ package io.github.sparkmesos.executor;
 import io.github.sparkmesos.executor.mesos.AgentConnection;
 import io.github.sparkmesos.executor.mesos.AgentEnvironment;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
+import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
 import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.task.SparkConf;
@@ -35,7 +36,8 @@ public final class ExecutorMain {
   public static final String FETCH_CACHE_MAX_VARIABLE = "SPARK_MESOS_EXECUTOR_FETCH_CACHE_MAX";
   public static final String USAGE = "spark-mesos-executor [executor] [--content-type json|protobuf]"
       + " [--launcher_dir=DIR and the other flags an agent gives mesos-executor: --"
-      + String.join(", --", CommandExecutorFlags.NAMES) + "]";
+      + String.join(", --", CommandExecutorFlags.NAMES) + "; or, as mesos-docker-executor, --"
+      + String.join(", --", DockerExecutorFlags.NAMES) + "]";
 
   private ExecutorMain() {}
 
@@ -55,7 +57,11 @@ public final class ExecutorMain {
     Log.component("executor");
     WireFormat format = WireFormat.parse(Optional.ofNullable(env.get(CONTENT_TYPE_VARIABLE)).orElse("protobuf"));
     List<String> own = new java.util.ArrayList<>();
-    CommandExecutorFlags flags = CommandExecutorFlags.parse(args, own);
+    // the agent's Docker containerizer names the container; its command executor gets --launcher_dir alone
+    Optional<DockerExecutorFlags> docker = DockerExecutorFlags.given(args)
+        ? Optional.of(DockerExecutorFlags.parse(args, own)) : Optional.empty();
+    CommandExecutorFlags flags = docker.isPresent() ? CommandExecutorFlags.NONE
+        : CommandExecutorFlags.parse(args, own);
     for (int i = 0; i < own.size(); i++) {
       if (own.get(i).equals("--content-type") && i + 1 < own.size()) {
         format = WireFormat.parse(own.get(++i));
@@ -63,6 +69,7 @@ public final class ExecutorMain {
         throw new IllegalArgumentException("unknown executor option '" + own.get(i) + "'; usage: " + USAGE);
       }
     }
+    docker.ifPresent(d -> Log.info("started as the agent's Docker executor for container " + d.container()));
     if (flags.commandExecutor()) {
       Log.info("started as the agent's command executor (launcher dir "
           + flags.launcherDir().map(Object::toString).orElse("not given") + ")"
@@ -74,7 +81,7 @@ public final class ExecutorMain {
     Warmup.start(format);
     AgentEnvironment agentEnv = AgentEnvironment.from(env);
     AgentConnection agent = new AgentConnection(agentEnv, format);
-    return new Executor(agentEnv, agent, env, fetcher(env), flags).run();
+    return new Executor(agentEnv, agent, env, fetcher(env), new SystemTimers(), flags, docker).run();
   }
 
   /** The fetcher of an executor with this environment: its node cache, and its commands run by our launcher. */

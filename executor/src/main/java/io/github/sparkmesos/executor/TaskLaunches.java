@@ -2,6 +2,7 @@ package io.github.sparkmesos.executor;
 
 import io.github.sparkmesos.executor.mesos.AgentEnvironment;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
+import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.pipeline.TaskReporter;
 import io.github.sparkmesos.executor.runtime.DockerRuntime;
@@ -45,17 +46,22 @@ final class TaskLaunches {
   private final Runtimes runtimes;
   private final Fetcher fetcher;
   private final DockerPolicy dockerPolicy;
+  private final Optional<DockerExecutorFlags> dockerExecutor;
   private final Optional<String> dockerPolicyError;
 
   /** @param childEnvironment what of the executor's environment its tasks inherit */
-  TaskLaunches(AgentEnvironment agentEnv, CommandExecutorFlags flags, Map<String, String> childEnvironment,
-      Fetcher fetcher) {
+  /** @param dockerExecutor the agent's flags when it runs this executor as its Docker executor */
+  TaskLaunches(AgentEnvironment agentEnv, CommandExecutorFlags flags, Optional<DockerExecutorFlags> dockerExecutor,
+      Map<String, String> childEnvironment, Fetcher fetcher) {
+    this.dockerExecutor = dockerExecutor;
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
     this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
     TaskRuntime process = new ProcessRuntime(childEnvironment);
     this.runtimes = new Runtimes(process,
-        () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId()));
+        () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId(),
+            dockerExecutor.map(d -> new DockerRuntime.AgentContainer(d.container(),
+                d.mappedDirectory().orElse(DockerRuntime.MAPPED_SANDBOX), d.engineHost()))));
     this.fetcher = fetcher;
     DockerPolicy policy = DockerPolicy.NONE;
     Optional<String> error = Optional.empty();
@@ -69,14 +75,26 @@ final class TaskLaunches {
   }
 
   /**
+   * As one of the agent's own executors (command or Docker), which run one task each: the message of
+   * Mesos's executor for a second task; null for this executor as a framework's.
+   */
+  String secondTaskRefusal() {
+    return dockerExecutor.isPresent() ? LaunchPlans.MULTIPLE_DOCKER_TASKS
+        : flags.commandExecutor() ? LaunchPlans.MULTIPLE_TASKS : null;
+  }
+
+  /**
    * @param group     the task group it belongs to, or null for a LAUNCH
    * @param framework as SUBSCRIBED told it (null before): its user owns the fetches
    */
   TaskPipeline prepare(TaskInfo task, String group, FrameworkInfo framework, TaskReporter reporter) throws Refused {
     Optional<String> user = Optional.ofNullable(framework).filter(FrameworkInfo::hasUser).map(FrameworkInfo::getUser);
-    LaunchPlans.Context context = new LaunchPlans.Context(user, sparkHome, sandbox, flags, dockerPolicy);
+    LaunchPlans.Context context = new LaunchPlans.Context(user, sparkHome, sandbox, flags, dockerPolicy,
+        dockerExecutor);
     try {
       LaunchPlan plan = group != null ? LaunchPlans.forCommandTask(task, context)
+          : task.hasCommand() && dockerExecutor.isPresent()
+              ? LaunchPlans.forAgentDockerTask(task, context, dockerExecutor.get())
           : task.hasCommand() ? LaunchPlans.forAgentCommandTask(task, context)
           : LaunchPlans.forSparkTask(task, context);
       plan.secretValues().forEach(Log.redactor()::add);

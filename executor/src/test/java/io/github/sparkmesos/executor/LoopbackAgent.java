@@ -4,6 +4,7 @@ import io.github.sparkmesos.executor.harness.AgentApi;
 import io.github.sparkmesos.executor.mesos.AgentConnection;
 import io.github.sparkmesos.executor.mesos.AgentEnvironment;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
+import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
 import io.github.sparkmesos.executor.mesos.WireFormat;
 import io.github.sparkmesos.fetcher.Fetcher;
 import java.nio.file.Path;
@@ -55,6 +56,12 @@ final class LoopbackAgent implements AutoCloseable {
   /** @param flags the agent's command line for a command executor */
   LoopbackAgent(Path sandbox, boolean checkpoint, List<FrameworkInfo.Capability.Type> capabilities,
       CommandExecutorFlags flags) throws Exception {
+    this(sandbox, checkpoint, capabilities, flags, Optional.empty());
+  }
+
+  /** @param docker the agent's command line for its Docker executor */
+  LoopbackAgent(Path sandbox, boolean checkpoint, List<FrameworkInfo.Capability.Type> capabilities,
+      CommandExecutorFlags flags, Optional<DockerExecutorFlags> docker) throws Exception {
     this.capabilities = capabilities;
     api = new AgentApi(FRAMEWORK, EXECUTOR, Optional.empty(), new AgentApi.Handler() {
       @Override
@@ -75,7 +82,7 @@ final class LoopbackAgent implements AutoCloseable {
         checkpoint, Duration.ofSeconds(5), Duration.ofMinutes(15), Duration.ofSeconds(2), Optional.empty(), sandbox,
         Optional.empty(), Optional.empty());
     AgentConnection connection = new AgentConnection(env, WireFormat.PROTOBUF);
-    executor = new Executor(env, connection, Map.of("PATH", "/usr/bin:/bin"), new Fetcher(), timers, flags);
+    executor = new Executor(env, connection, Map.of("PATH", "/usr/bin:/bin"), new Fetcher(), timers, flags, docker);
     Thread loop = new Thread(() -> exit.complete(executor.run()), "in-process-executor");
     loop.setDaemon(true);
     loop.start();

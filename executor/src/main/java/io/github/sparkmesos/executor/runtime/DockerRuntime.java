@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +45,15 @@ public final class DockerRuntime implements TaskRuntime {
   /** How long a removal waits for the container's output to be written out after its exit. */
   private static final Duration LOGS_DRAIN = Duration.ofSeconds(10);
 
+  /**
+   * The container as the agent's Docker containerizer asks for it when this executor is its
+   * {@code mesos-docker-executor}: its name (the agent inspects and removes it by that name), where the
+   * sandbox is mapped, the engine's address; the agent has pulled the image.
+   */
+  public record AgentContainer(String name, String mappedSandbox, Optional<String> engineHost) {}
+
+  private final Optional<AgentContainer> agentContainer;
+  private final String mappedSandbox;
   private final DockerEngine engine;
   private final ContainerLifecycle containers;
   private final String frameworkId;
@@ -56,7 +66,15 @@ public final class DockerRuntime implements TaskRuntime {
 
   /** @param environment the executor's environment ({@code DOCKER_HOST} names the engine) */
   public DockerRuntime(Map<String, String> environment, String frameworkId, String executorId) {
-    this.engine = DockerEngine.connect(DockerEngine.hostFrom(environment));
+    this(environment, frameworkId, executorId, Optional.empty());
+  }
+
+  public DockerRuntime(Map<String, String> environment, String frameworkId, String executorId,
+      Optional<AgentContainer> agentContainer) {
+    this.agentContainer = agentContainer;
+    this.mappedSandbox = agentContainer.map(AgentContainer::mappedSandbox).orElse(MAPPED_SANDBOX);
+    this.engine = DockerEngine.connect(agentContainer.flatMap(AgentContainer::engineHost)
+        .orElse(DockerEngine.hostFrom(environment)));
     this.containers = new ContainerLifecycle(engine);
     this.frameworkId = frameworkId;
     this.executorId = executorId;
@@ -66,8 +84,9 @@ public final class DockerRuntime implements TaskRuntime {
    * The runtime of this executor's tasks in images, made on the first such task, after removing the
    * containers an earlier run of this executor left (by its labels).
    */
-  public static TaskRuntime forExecutor(Map<String, String> environment, String frameworkId, String executorId) {
-    DockerRuntime docker = new DockerRuntime(environment, frameworkId, executorId);
+  public static TaskRuntime forExecutor(Map<String, String> environment, String frameworkId, String executorId,
+      Optional<AgentContainer> agentContainer) {
+    DockerRuntime docker = new DockerRuntime(environment, frameworkId, executorId, agentContainer);
     try {
       List<String> removed = docker.removeLeftovers();
       if (!removed.isEmpty()) {
@@ -90,7 +109,9 @@ public final class DockerRuntime implements TaskRuntime {
     refuseWhatIsNotAppliedYet(spec);
     String image = spec.image().toString();
     try {
-      PullResult pulled = new PullStep(engine, PullOptions.defaults().withForcePull(spec.forcePull()),
+      // the agent's containerizer pulled it (force pull included) before it started this executor
+      boolean forcePull = spec.forcePull() && agentContainer.isEmpty();
+      PullResult pulled = new PullStep(engine, PullOptions.defaults().withForcePull(forcePull),
           (ref, progress) -> { }).pull(image);
       Log.info("task " + plan.taskId() + ": image " + pulled.text());
       String id = containers.create(config(plan, spec));
@@ -142,8 +163,8 @@ public final class DockerRuntime implements TaskRuntime {
         .name(containerName(plan))
         .entrypoint(argv.get(0))
         .command(argv.subList(1, argv.size()))
-        .workingDir(MAPPED_SANDBOX)
-        .bind(plan.directory() + ":" + MAPPED_SANDBOX + ":rw")
+        .workingDir(mappedSandbox)
+        .bind(plan.directory() + ":" + mappedSandbox + ":rw")
         .networkMode(networkMode(spec.network()))
         .label(LABEL_FRAMEWORK, frameworkId)
         .label(LABEL_EXECUTOR, executorId)
@@ -153,7 +174,7 @@ public final class DockerRuntime implements TaskRuntime {
     }
     spec.networkLabels().forEach(config::label); // the task's network labels, as the container's
     plan.environment().forEach(config::env);
-    config.env("MESOS_SANDBOX", MAPPED_SANDBOX);
+    config.env("MESOS_SANDBOX", mappedSandbox);
     config.env("MESOS_TASK_ID", plan.taskId());
     config.env("MESOS_CONTAINER_NAME", containerName(plan));
     return config.build();
@@ -168,8 +189,8 @@ public final class DockerRuntime implements TaskRuntime {
   }
 
   /** A relative container path is inside the mapped sandbox, as Mesos resolves it. */
-  private static String inContainer(String containerPath) {
-    return containerPath.startsWith("/") ? containerPath : MAPPED_SANDBOX + "/" + containerPath;
+  private String inContainer(String containerPath) {
+    return containerPath.startsWith("/") ? containerPath : mappedSandbox + "/" + containerPath;
   }
 
   private static String networkMode(ContainerSpec.NetworkMode network) {
@@ -183,6 +204,9 @@ public final class DockerRuntime implements TaskRuntime {
 
   /** Unique on the engine per executor and task, in Docker's name alphabet. */
   private String containerName(LaunchPlan plan) {
+    if (agentContainer.isPresent()) {
+      return agentContainer.get().name();
+    }
     return ("sme-" + executorId + "-" + plan.taskId()).replaceAll("[^a-zA-Z0-9_.-]", "_");
   }
 

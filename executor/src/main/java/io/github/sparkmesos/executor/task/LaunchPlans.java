@@ -3,6 +3,7 @@ package io.github.sparkmesos.executor.task;
 import io.github.sparkmesos.docker.DockerPolicy;
 import io.github.sparkmesos.executor.checks.TaskChecks;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
+import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
 import io.github.sparkmesos.secrets.ChildEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.mesos.v1.Protos.CheckInfo;
 import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ContainerInfo;
 import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.HealthCheck;
 import org.apache.mesos.v1.Protos.NetworkInfo;
@@ -39,7 +41,12 @@ public final class LaunchPlans {
    * @param dockerPolicy what the operator allows a container to ask for
    */
   public record Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path sandbox,
-      CommandExecutorFlags flags, DockerPolicy dockerPolicy) {
+      CommandExecutorFlags flags, DockerPolicy dockerPolicy, Optional<DockerExecutorFlags> dockerExecutor) {
+
+    public Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path sandbox,
+        CommandExecutorFlags flags, DockerPolicy dockerPolicy) {
+      this(frameworkUser, sparkHome, sandbox, flags, dockerPolicy, Optional.empty());
+    }
 
     public Context(Optional<String> frameworkUser, Optional<String> sparkHome, Path sandbox) {
       this(frameworkUser, sparkHome, sandbox, CommandExecutorFlags.NONE);
@@ -58,6 +65,8 @@ public final class LaunchPlans {
 
   /** The message of Mesos's command executor for a second task. */
   public static final String MULTIPLE_TASKS = "Attempted to run multiple tasks using a \"command\" executor";
+  /** The message of Mesos's Docker executor for a second task. */
+  public static final String MULTIPLE_DOCKER_TASKS = "Attempted to run multiple tasks using a \"docker\" executor";
 
   /** A task sent with LAUNCH: its TaskInfo.data is the Spark task document. */
   public static LaunchPlan forSparkTask(TaskInfo task, Context context) throws InvalidTaskException {
@@ -135,6 +144,36 @@ public final class LaunchPlans {
     warnings.addAll(container.warnings());
     // the agent's network/cni isolator has already put this executor, and so its task, in its networks
     return plan(task, context.sandbox(), true, List.of(), argv, env, container, List.of(), secrets, warnings);
+  }
+
+  /**
+   * A command task with a DOCKER {@code TaskInfo.container}, given to this executor as the agent's
+   * Docker executor ({@code mesos-docker-executor}): run as Mesos's Docker executor runs it (§4.3) in the
+   * container the agent named, the agent having fetched the URIs into the sandbox and pulled the image;
+   * the environment is {@code --task_environment}, then the command's variables, then
+   * {@code MESOS_ALLOCATION_ROLE}; the command is {@code /bin/sh -c value} as its entrypoint.
+   */
+  public static LaunchPlan forAgentDockerTask(TaskInfo task, Context context, DockerExecutorFlags flags)
+      throws InvalidTaskException, LaunchFailedException {
+    taskId(task);
+    if (!task.hasContainer() || task.getContainer().getType() != ContainerInfo.Type.DOCKER) {
+      throw new InvalidTaskException("TaskInfo.container", "must be of type DOCKER for the Docker executor");
+    }
+    CommandInfo command = task.getCommand();
+    if (command.hasShell() && !command.getShell()) {
+      throw new LaunchFailedException("TaskInfo.command.shell=false: running value and arguments as the command of"
+          + " the image's own entrypoint is not supported by this executor's Docker executor yet");
+    }
+    List<String> argv = argv(command, "TaskInfo.command");
+    Set<String> secrets = new HashSet<>();
+    Map<String, String> env = new LinkedHashMap<>(flags.taskEnvironment());
+    env.putAll(environment(command, "TaskInfo.command", secrets));
+    if (task.getResourcesCount() > 0) {
+      env.put("MESOS_ALLOCATION_ROLE", task.getResources(0).getAllocationInfo().getRole());
+    }
+    ContainerPlans.Result container = ContainerPlans.fromTaskInfo(task, context.dockerPolicy());
+    Path sandbox = flags.sandboxDirectory().orElse(context.sandbox());
+    return plan(task, sandbox, true, List.of(), argv, env, container, List.of(), secrets, container.warnings());
   }
 
   /** A task of a LAUNCH_GROUP: its own CommandInfo, run as given, as the default executor does. */

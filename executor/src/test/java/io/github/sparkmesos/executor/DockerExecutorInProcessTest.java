@@ -1,0 +1,96 @@
+package io.github.sparkmesos.executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sparkmesos.docker.TestEngine;
+import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
+import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
+import io.github.sparkmesos.executor.task.LaunchPlans;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ContainerInfo;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The executor started as the agent's Docker executor ({@code mesos-docker-executor --container=...}),
+ * in this JVM against the harness's agent API, with the real engine: a Docker command task runs in the
+ * container the agent named, with the agent's environment, in the sandbox mapped where the agent says.
+ */
+class DockerExecutorInProcessTest {
+
+  @BeforeAll
+  static void engine() throws Exception {
+    TestEngine.get(); // skips with a message where there is no engine, never under CI=true
+  }
+
+  private static DockerExecutorFlags flags(Path sandbox, String container) {
+    List<String> rest = new ArrayList<>();
+    DockerExecutorFlags flags = DockerExecutorFlags.parse(List.of("--container=" + container, "--docker=docker",
+        "--docker_socket=/var/run/docker.sock", "--sandbox_directory=" + sandbox,
+        "--mapped_directory=/mnt/mesos/sandbox", "--launcher_dir=/usr/libexec/mesos",
+        "--task_environment={\"FROM_AGENT\":\"agent\"}", "--stop_timeout=0ns"), rest);
+    assertEquals(List.of(), rest);
+    return flags;
+  }
+
+  private static TaskInfo dockerTask(String id, String command) {
+    return CommandExecutorInProcessTest.commandTask(id, CommandInfo.newBuilder().setValue(command))
+        .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
+            .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage(TestEngine.BUSYBOX))).build();
+  }
+
+  @Test
+  void aDockerCommandTaskRunsInTheContainerTheAgentNamed(@TempDir Path sandbox) throws Exception {
+    String name = TestEngine.name("dropin");
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, false, List.of(), CommandExecutorFlags.NONE,
+        Optional.of(flags(sandbox, name)))) {
+      agent.awaitSubscribe();
+      agent.launch(dockerTask("c", "echo \"$FROM_AGENT $MESOS_SANDBOX $MESOS_CONTAINER_NAME $PWD\" > seen"));
+      TaskStatus running = agent.await("c", TaskState.TASK_RUNNING);
+      assertEquals("Command started as container " + name, running.getMessage());
+      TaskStatus finished = agent.await("c", TaskState.TASK_FINISHED);
+      assertEquals("Container exited with status 0", finished.getMessage());
+      assertEquals("agent /mnt/mesos/sandbox " + name + " /mnt/mesos/sandbox",
+          Files.readString(sandbox.resolve("seen")).trim());
+      assertEquals(0, agent.awaitExit());
+    }
+  }
+
+  @Test
+  void aSecondTaskFailsAsMesosDockerExecutorFailsIt(@TempDir Path sandbox) throws Exception {
+    String name = TestEngine.name("dropin");
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, false, List.of(), CommandExecutorFlags.NONE,
+        Optional.of(flags(sandbox, name)))) {
+      agent.awaitSubscribe();
+      agent.launch(dockerTask("first", "until [ -e go ]; do sleep 0.05; done"));
+      agent.await("first", TaskState.TASK_RUNNING);
+      agent.launch(dockerTask("second", "true"));
+      assertEquals(LaunchPlans.MULTIPLE_DOCKER_TASKS, agent.await("second", TaskState.TASK_FAILED).getMessage());
+      Files.createFile(sandbox.resolve("go"));
+      assertTrue(agent.await("first", TaskState.TASK_FINISHED).getMessage().startsWith("Container exited"));
+      assertEquals(0, agent.awaitExit());
+    }
+  }
+
+  @Test
+  void theAgentsFlagsAreReadAndAnUnknownOneNamed() {
+    DockerExecutorFlags flags = flags(Path.of("/sandbox"), "mesos-" + UUID.randomUUID());
+    assertEquals(Optional.of("unix:///var/run/docker.sock"), flags.engineHost());
+    assertEquals(java.util.Map.of("FROM_AGENT", "agent"), flags.taskEnvironment());
+    assertTrue(DockerExecutorFlags.given(List.of("--container=x")));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ExecutorMain.run(List.of("--container=x", "--no_such_flag=1"), java.util.Map.of()));
+    assertTrue(e.getMessage().startsWith("unknown executor option '--no_such_flag=1'"), e.getMessage());
+  }
+}
