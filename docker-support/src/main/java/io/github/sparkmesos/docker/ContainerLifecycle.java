@@ -173,6 +173,17 @@ public final class ContainerLifecycle {
     }
   }
 
+  /** Whether the container runs, or empty when the engine has no container of that id or name. */
+  public Optional<Boolean> running(String id) throws EngineException {
+    try {
+      return Optional.of(Boolean.TRUE.equals(engine.client().inspectContainerCmd(id).exec().getState().getRunning()));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to inspect container " + id + ": " + Failures.reason(e), e);
+    }
+  }
+
   /** Removes the container (killing it if it runs) and its anonymous volumes; a missing one is no error. */
   public void remove(String id) throws EngineException {
     try {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ContainerInfo;
 import org.apache.mesos.v1.Protos.DurationInfo;
 import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.ExecutorID;
@@ -23,7 +24,9 @@ import org.apache.mesos.v1.Protos.Value;
  * The executor an agent makes for a command task (a TaskInfo with {@code command}, without
  * {@code executor}): its ExecutorInfo as {@code Slave::getExecutorInfo} builds it, the argv the
  * containerizer runs from it, and the environment its container adds to the agent's. The task's URIs
- * are the agent's to fetch ({@link AgentFetch}).
+ * are the agent's to fetch ({@link AgentFetch}). A task whose container is DOCKER goes to the Docker
+ * containerizer instead, which keeps this ExecutorInfo (the container in it) but runs
+ * {@code mesos-docker-executor} ({@link #dockerArgv}) after pulling the image ({@link AgentDocker}).
  */
 final class CommandTaskExecutor {
 
@@ -36,10 +39,12 @@ final class CommandTaskExecutor {
 
   private final ExecutorInfo info;
   private final Map<String, String> environment;
+  private final Path launcherDir;
 
-  private CommandTaskExecutor(ExecutorInfo info) {
+  private CommandTaskExecutor(ExecutorInfo info, Path launcherDir) {
     this.info = info;
     this.environment = containerEnvironment(info.getCommand());
+    this.launcherDir = launcherDir;
   }
 
   /** A task the agent runs under its command executor: a command, no executor, no data for ours. */
@@ -90,7 +95,7 @@ final class CommandTaskExecutor {
     Optional<Resource.AllocationInfo> role = task.getResourcesList().stream().filter(Resource::hasAllocationInfo)
         .map(Resource::getAllocationInfo).findFirst();
     info.addResources(scalar("cpus", EXECUTOR_CPUS, role)).addResources(scalar("mem", EXECUTOR_MEM, role));
-    return new CommandTaskExecutor(info.build());
+    return new CommandTaskExecutor(info.build(), launcherDir);
   }
 
   /** {@code (Task: <id>) (Command: sh -c '<value>')}, the value cut to 12 characters and "..." past 15. */
@@ -123,6 +128,34 @@ final class CommandTaskExecutor {
 
   ExecutorInfo info() {
     return info;
+  }
+
+  /** A task the Docker containerizer runs: its container is DOCKER. */
+  boolean docker() {
+    return info.hasContainer() && info.getContainer().getType() == ContainerInfo.Type.DOCKER;
+  }
+
+  /** The task's Docker settings (image, force pull), for a {@link #docker()} task. */
+  ContainerInfo.DockerInfo dockerInfo() {
+    return info.getContainer().getDocker();
+  }
+
+  /**
+   * What the Docker containerizer runs: the real path of {@code <launcher_dir>/mesos-docker-executor}
+   * (subprocess resolves the link when it execs), then its flags ({@link DockerExecutorArgs}).
+   *
+   * @throws IOException when the launcher folder has no {@code mesos-docker-executor}: the fork fails
+   */
+  List<String> dockerArgv(String container, String dockerSocket, Path sandbox) throws IOException {
+    Path program = launcherDir.resolve(DockerExecutorArgs.PROGRAM);
+    List<String> argv = new ArrayList<>();
+    try {
+      argv.add(program.toRealPath().toString());
+    } catch (IOException e) {
+      throw new IOException("Failed to fork executor: " + program + ": No such file or directory", e);
+    }
+    argv.addAll(DockerExecutorArgs.of(container, dockerSocket, sandbox, launcherDir));
+    return argv;
   }
 
   /** Whether the launcher folder has a {@code mesos-executor}: without one the agent runs a failing echo. */

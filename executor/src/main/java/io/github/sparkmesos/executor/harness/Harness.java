@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.sparkmesos.docker.EngineException;
 import io.github.sparkmesos.executor.ExecutorMain;
 import io.github.sparkmesos.executor.mesos.Durations;
 import io.github.sparkmesos.executor.mesos.TaskStates;
@@ -107,8 +108,10 @@ public final class Harness {
   private final UnixSocketRelay relay;
   private final LauncherFolder launcher;
   private final Container container;
-  /** Why the executor's container could not be launched (the agent's fetch failed), or null. */
+  /** Why the executor's container could not be launched (the agent's fetch or pull failed), or null. */
   private final String launchFailure;
+  /** The Docker containerizer of a Docker command task, or null. */
+  private final AgentDocker docker;
 
   private Harness(HarnessOptions givenOptions, PrintStream out, TaskFile taskFile) throws IOException {
     Optional<TaskInfo> commandTask = taskFile.commandTask();
@@ -150,10 +153,11 @@ public final class Harness {
     Map<String, String> env = executorEnvironment(executorId, runId, token, tls);
     List<String> argv;
     String failure = null;
+    AgentDocker dockerAgent = null;
     if (commandExecutor.isPresent()) {
       CommandTaskExecutor command = commandExecutor.get();
       Log.info("a command task: running " + executorInfo.getName() + " from " + launcher.path());
-      if (!command.found()) {
+      if (!command.found() && !command.docker()) {
         Log.warn(launcher.path().resolve(CommandTaskExecutor.PROGRAM) + " does not exist: the agent runs "
             + command.argv() + " instead");
       }
@@ -164,11 +168,26 @@ public final class Harness {
       } catch (FetchException e) {
         failure = e.getMessage();
       }
+      if (command.docker()) {
+        // the Docker containerizer: no MESOS_SANDBOX (the executor gets --mapped_directory), pull, then its argv
+        env.remove("MESOS_SANDBOX");
+        dockerAgent = AgentDocker.connect(runId);
+        if (failure == null) {
+          try {
+            dockerAgent.pull(command.dockerInfo(), sandbox);
+            argv = command.dockerArgv(dockerAgent.containerName(), dockerAgent.socket(), sandbox);
+            Log.info("a Docker command task: running " + argv.get(0) + " " + argv.subList(1, argv.size()));
+          } catch (EngineException | IOException e) {
+            failure = e.getMessage();
+          }
+        }
+      }
     } else {
       argv = options.executorCommand().map(c -> List.of("/bin/sh", "-c", c))
           .orElseGet(Harness::defaultExecutorCommand);
     }
     launchFailure = failure;
+    docker = dockerAgent;
     if (launchFailure != null) {
       container = null;
       return;
@@ -231,6 +250,11 @@ public final class Harness {
     return sandbox;
   }
 
+  /** The name a Docker command task's container must have ({@code --container}), if the task is one. */
+  public Optional<String> dockerContainer() {
+    return Optional.ofNullable(docker).map(AgentDocker::containerName);
+  }
+
   /** The executor's process id, or -1 when its container failed to launch. */
   public long executorPid() {
     return container == null ? -1 : container.executor().pid();
@@ -280,6 +304,9 @@ public final class Harness {
       executor.signalGroup(Signal.SIGKILL);
     }
     exit.ifPresent(s -> Log.info("executor " + s.describe()));
+    if (docker != null) {
+      docker.removeContainer(verdict);
+    }
     scenario.stop();
     agent.executorTerminated(exit);
     api.stop();
@@ -297,6 +324,9 @@ public final class Harness {
     }
     if (launcher != null) {
       launcher.close();
+    }
+    if (docker != null) {
+      docker.close();
     }
   }
 

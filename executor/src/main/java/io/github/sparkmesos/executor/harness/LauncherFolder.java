@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * The agent's {@code --launcher_dir}: the one given ({@code --launcher-dir}), or a temporary folder
- * whose {@code mesos-executor} is a script running the harness's executor command followed by the
- * arguments the agent gives, removed when the run ends.
+ * whose {@code mesos-executor} and {@code mesos-docker-executor} are scripts running the harness's
+ * executor command followed by the arguments the agent gives, removed when the run ends.
  */
 final class LauncherFolder implements AutoCloseable {
 
@@ -28,11 +28,13 @@ final class LauncherFolder implements AutoCloseable {
       return new LauncherFolder(given.get(), false);
     }
     Path folder = Files.createTempDirectory("spark-mesos-launcher-");
-    Path program = folder.resolve(CommandTaskExecutor.PROGRAM);
-    Files.writeString(program, "#!/bin/sh\n# the harness's stand-in for the agent's " + CommandTaskExecutor.PROGRAM
-        + ": its executor command and the agent's arguments\n" + executorCommand + " \"$@\"\n", StandardCharsets.UTF_8);
-    if (!program.toFile().setExecutable(true)) {
-      throw new IOException("cannot make " + program + " executable");
+    for (String name : new String[] {CommandTaskExecutor.PROGRAM, DockerExecutorArgs.PROGRAM}) {
+      Path program = folder.resolve(name);
+      Files.writeString(program, "#!/bin/sh\n# the harness's stand-in for the agent's " + name
+          + ": its executor command and the agent's arguments\n" + executorCommand + " \"$@\"\n", StandardCharsets.UTF_8);
+      if (!program.toFile().setExecutable(true)) {
+        throw new IOException("cannot make " + program + " executable");
+      }
     }
     return new LauncherFolder(folder, true);
   }

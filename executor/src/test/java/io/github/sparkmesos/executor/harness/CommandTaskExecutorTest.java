@@ -125,4 +125,56 @@ class CommandTaskExecutorTest {
     assertFalse(CommandTaskExecutor.isCommandTask(task("""
         {"name": "t", "task_id": {"value": "a"}, "agent_id": {"value": "S0"}, "data": "e30="}""")));
   }
+  private static final String DOCKER_TASK = """
+      {"name": "d", "task_id": {"value": "d"}, "agent_id": {"value": "S0"},
+       "container": {"type": "DOCKER", "docker": {"image": "busybox:1", "force_pull_image": true}},
+       "command": {"shell": true, "value": "echo in-container"}}""";
+
+  @Test
+  void aDockerTaskKeepsTheCommandExecutorsInfoAndRunsTheDockerExecutorWithTheAgentsFlags(@TempDir Path dir)
+      throws Exception {
+    try (LauncherFolder launcher = LauncherFolder.of(Optional.empty(), "exec true")) {
+      CommandTaskExecutor executor = CommandTaskExecutor.of(task(DOCKER_TASK), "fw", launcher.path());
+      assertTrue(executor.docker());
+      assertTrue(executor.dockerInfo().getForcePullImage());
+      // Slave::getExecutorInfo: the container copied, the command still the command executor's
+      assertEquals("DOCKER", executor.info().getContainer().getType().name());
+      assertEquals("busybox:1", executor.info().getContainer().getDocker().getImage());
+      assertEquals(List.of("mesos-executor", "--launcher_dir=" + launcher.path()),
+          executor.info().getCommand().getArgumentsList());
+
+      Path sandbox = dir.resolve("sandbox");
+      // subprocess(path::join(launcher_dir, "mesos-docker-executor"), ..., &dockerFlags): the flags in stout's
+      // (alphabetical) order, each that has a value; no --task_environment without a decorator hook
+      assertEquals(List.of(launcher.path().resolve("mesos-docker-executor").toRealPath().toString(),
+          "--cgroups_enable_cfs=false",
+          "--container=mesos-c1",
+          "--docker=docker",
+          "--docker_socket=/var/run/docker.sock",
+          "--help=false",
+          "--initialize_driver_logging=true",
+          "--launcher_dir=" + launcher.path(),
+          "--logbufsecs=0",
+          "--logging_level=INFO",
+          "--mapped_directory=/mnt/mesos/sandbox",
+          "--quiet=false",
+          "--sandbox_directory=" + sandbox,
+          "--stop_timeout=0ns"), executor.dockerArgv("mesos-c1", "/var/run/docker.sock", sandbox));
+      assertTrue(Files.isExecutable(launcher.path().resolve("mesos-docker-executor")));
+    }
+  }
+
+  @Test
+  void aLauncherFolderWithoutTheDockerExecutorFailsItsLaunchAsTheForkWould(@TempDir Path dir) throws Exception {
+    CommandTaskExecutor executor = CommandTaskExecutor.of(task(DOCKER_TASK), "fw", dir);
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> executor.dockerArgv("mesos-c1", "/var/run/docker.sock", dir));
+    assertEquals("Failed to fork executor: " + dir.resolve("mesos-docker-executor") + ": No such file or directory",
+        e.getMessage());
+  }
+
+  @Test
+  void aTaskWithAMesosContainerIsNoDockerTask(@TempDir Path dir) throws Exception {
+    assertFalse(CommandTaskExecutor.of(task(SPARK_TASK), "fw", dir).docker());
+  }
 }
