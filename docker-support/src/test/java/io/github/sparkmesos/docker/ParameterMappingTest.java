@@ -211,6 +211,16 @@ class ParameterMappingTest {
   }
 
   @Test
+  void aLogOptionWithoutADriverKeepsTheEnginesDriver() throws Exception {
+    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("logopt")).command("true")
+        .parameter("log-opt", "max-size=1m").parameter("log-opt", "max-file=2"));
+    HostConfig h = engine.client().inspectContainerCmd(id).exec().getHostConfig();
+    assertEquals(Map.of("max-size", "1m", "max-file", "2"), h.getLogConfig().getConfig());
+    lifecycle.start(id);
+    assertEquals(0, lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
+  }
+
+  @Test
   void whatTheEngineApiCannotExpressIsNamed() throws Exception {
     assertTrue(ParameterMapping.unexpressible(new Parameter("log-driver", "my-plugin")).orElseThrow()
         .contains("--log-driver=my-plugin"));

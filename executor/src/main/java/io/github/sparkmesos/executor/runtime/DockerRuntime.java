@@ -41,6 +41,8 @@ public final class DockerRuntime implements TaskRuntime {
   public static final String LABEL_FRAMEWORK = "io.github.sparkmesos.framework";
   public static final String LABEL_EXECUTOR = "io.github.sparkmesos.executor";
   public static final String LABEL_TASK = "io.github.sparkmesos.task";
+  /** The prefix of the labels above, which a task's label parameters may not set. */
+  private static final String OWN_LABELS = "io.github.sparkmesos.";
 
   /** Mesos's {@code MIN_CPU_SHARES}. */
   private static final int MIN_CPU_SHARES = 2;
@@ -126,6 +128,9 @@ public final class DockerRuntime implements TaskRuntime {
     List<String> missing = new ArrayList<>();
     for (ContainerSpec.Parameter p : spec.parameters()) {
       ParameterMapping.unexpressible(p).ifPresent(missing::add);
+      if (p.option().equals("label") && p.value().startsWith(OWN_LABELS)) {
+        missing.add("--label=" + p.value() + " (the executor's own labels, which tie the container to it)");
+      }
     }
     for (ContainerSpec.Volume v : spec.volumes()) {
       if (v.driver().isPresent() || !v.driverOptions().isEmpty()) {

@@ -147,6 +147,11 @@ class DockerRuntimeTest {
         List.of("/bin/sh", "-c", "true"), spec(ContainerSpec.NetworkMode.HOST, List.of(), Optional.empty(),
             List.of(new ContainerSpec.Parameter("log-driver", "my-plugin"))), LaunchPlan.Resources.NONE)));
     assertTrue(e.getMessage().contains("--log-driver=my-plugin"), e.getMessage());
+    e = assertThrows(LaunchFailedException.class, () -> dparams().start(plan(dir, "relabel",
+        List.of("/bin/sh", "-c", "true"), spec(ContainerSpec.NetworkMode.HOST, List.of(), Optional.empty(),
+            List.of(new ContainerSpec.Parameter("label", DockerRuntime.LABEL_EXECUTOR + "=other"))),
+        LaunchPlan.Resources.NONE)));
+    assertTrue(e.getMessage().contains("--label=" + DockerRuntime.LABEL_EXECUTOR + "=other"), e.getMessage());
     assertEquals(List.of(), dparams().removeLeftovers());
   }
 
