@@ -21,10 +21,33 @@ import java.util.Objects;
  *                    for the engine's default
  * @param memoryBytes a hard memory limit (swap included), or 0 for none
  * @param cpuShares   the relative cpu weight, or 0 for the engine's default (1024)
+ * @param ports       published ports ({@code ExposedPorts} and {@code HostConfig.PortBindings})
+ * @param hostname    the container's host name, or null for the engine's (its id)
+ * @param privileged  {@code docker run --privileged}
+ * @param parameters  further {@code docker run} long options, applied after everything above in order, as the
+ *                    docker CLI applies {@code --option=value} after Mesos's own flags: a parameter for the same
+ *                    field wins ({@link ParameterMapping})
  */
 public record ContainerConfig(String name, String image, List<String> entrypoint, List<String> command,
     List<String> env, String workingDir, List<String> binds, Map<String, String> labels, String networkMode,
-    long memoryBytes, int cpuShares) {
+    long memoryBytes, int cpuShares, List<Port> ports, String hostname, boolean privileged,
+    List<ContainerSpec.Parameter> parameters) {
+
+  /**
+   * One published port: {@code hostIp} (null: every address), the host port, the container port and tcp, udp or
+   * sctp.
+   */
+  public record Port(String hostIp, int hostPort, int containerPort, String protocol) {
+    public Port {
+      Objects.requireNonNull(protocol, "protocol");
+      if (!List.of("tcp", "udp", "sctp").contains(protocol)) {
+        throw new IllegalArgumentException("protocol '" + protocol + "' is not tcp, udp or sctp");
+      }
+      if (hostPort < 0 || hostPort > 65535 || containerPort < 1 || containerPort > 65535) {
+        throw new IllegalArgumentException("port " + hostPort + ":" + containerPort + " is out of range");
+      }
+    }
+  }
 
   public ContainerConfig {
     Objects.requireNonNull(image, "image");
@@ -32,7 +55,9 @@ public record ContainerConfig(String name, String image, List<String> entrypoint
     command = command == null ? null : List.copyOf(command);
     env = env == null ? List.of() : List.copyOf(env);
     binds = binds == null ? List.of() : List.copyOf(binds);
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    ports = ports == null ? List.of() : List.copyOf(ports);
+    parameters = parameters == null ? List.of() : List.copyOf(parameters);
     for (String entry : env) {
       if (entry.indexOf('=') <= 0) {
         throw new IllegalArgumentException("environment entry '" + entry.split("=", 2)[0] + "' is not NAME=value");
@@ -60,6 +85,10 @@ public record ContainerConfig(String name, String image, List<String> entrypoint
     private String networkMode;
     private long memoryBytes;
     private int cpuShares;
+    private final List<Port> ports = new ArrayList<>();
+    private String hostname;
+    private boolean privileged;
+    private final List<ContainerSpec.Parameter> parameters = new ArrayList<>();
 
     private Builder(String image) {
       this.image = image;
@@ -130,9 +159,40 @@ public record ContainerConfig(String name, String image, List<String> entrypoint
       return this;
     }
 
+    public Builder port(Port port) {
+      ports.add(port);
+      return this;
+    }
+
+    public Builder hostname(String value) {
+      hostname = value;
+      return this;
+    }
+
+    public Builder privileged(boolean value) {
+      privileged = value;
+      return this;
+    }
+
+    /** One {@code docker run --option=value}, with docker run's long name. */
+    public Builder parameter(String option, String value) {
+      parameters.add(new ContainerSpec.Parameter(option, value));
+      return this;
+    }
+
+    public Builder parameters(List<ContainerSpec.Parameter> values) {
+      parameters.addAll(values);
+      return this;
+    }
+
+    public Builder entrypoint(List<String> argv) {
+      entrypoint = argv;
+      return this;
+    }
+
     public ContainerConfig build() {
       return new ContainerConfig(name, image, entrypoint, command, env, workingDir, binds, labels, networkMode,
-          memoryBytes, cpuShares);
+          memoryBytes, cpuShares, ports, hostname, privileged, parameters);
     }
   }
 }

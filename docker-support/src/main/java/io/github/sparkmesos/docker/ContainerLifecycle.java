@@ -9,7 +9,11 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,9 +52,6 @@ public final class ContainerLifecycle {
     for (String bind : spec.binds()) {
       binds.add(parseBind(bind));
     }
-    if (!binds.isEmpty()) {
-      host.withBinds(binds);
-    }
     if (spec.networkMode() != null) {
       host.withNetworkMode(spec.networkMode());
     }
@@ -60,8 +61,18 @@ public final class ContainerLifecycle {
     if (spec.cpuShares() > 0) {
       host.withCpuShares(spec.cpuShares());
     }
-    CreateContainerCmd cmd = engine.client().createContainerCmd(spec.image()).withHostConfig(host)
-        .withEnv(spec.env()).withLabels(spec.labels());
+    if (spec.privileged()) {
+      host.withPrivileged(true);
+    }
+    List<ExposedPort> exposed = new ArrayList<>();
+    List<PortBinding> bindings = new ArrayList<>();
+    for (ContainerConfig.Port port : spec.ports()) {
+      ExposedPort inContainer = new ExposedPort(port.containerPort(), InternetProtocol.parse(port.protocol()));
+      exposed.add(inContainer);
+      bindings.add(new PortBinding(port.hostIp() == null ? Ports.Binding.bindPort(port.hostPort())
+          : Ports.Binding.bindIpAndPort(port.hostIp(), port.hostPort()), inContainer));
+    }
+    CreateContainerCmd cmd = engine.client().createContainerCmd(spec.image()).withHostConfig(host);
     if (spec.name() != null) {
       cmd.withName(spec.name());
     }
@@ -74,6 +85,15 @@ public final class ContainerLifecycle {
     if (spec.workingDir() != null) {
       cmd.withWorkingDir(spec.workingDir());
     }
+    if (spec.hostname() != null) {
+      cmd.withHostName(spec.hostname());
+    }
+    // the parameters last, as docker run reads --option=value after Mesos's own flags: theirs win
+    ParameterMapping parameters = new ParameterMapping(cmd, host, spec.env(), spec.labels(), binds, exposed, bindings);
+    for (ContainerSpec.Parameter p : spec.parameters()) {
+      parameters.apply(p);
+    }
+    parameters.finish();
     try {
       return cmd.exec().getId();
     } catch (RuntimeException e) {

@@ -44,6 +44,11 @@ public final class TestEngine {
     return engine;
   }
 
+  /** A container as the engine shows it (docker inspect), for tests outside this package. */
+  public static com.github.dockerjava.api.command.InspectContainerResponse inspect(String idOrName) throws Exception {
+    return get().client().inspectContainerCmd(idOrName).exec();
+  }
+
   /** A unique container name with the prefix. */
   public static String name(String what) {
     return PREFIX + what + "-" + UUID.randomUUID().toString().substring(0, 8);

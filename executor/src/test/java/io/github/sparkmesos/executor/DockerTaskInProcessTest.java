@@ -8,7 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.Value;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
@@ -60,5 +66,55 @@ class DockerTaskInProcessTest {
       assertTrue(killed.getMessage().startsWith("Container exited with status 137"), killed.getMessage());
       assertEquals(0, agent.awaitExit());
     }
+  }
+
+  @Test
+  void sparksDockerParametersPortMapsAndTheTasksResourcesAreOnItsContainer(@TempDir Path dir) throws Exception {
+    int hostPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      hostPort = free.getLocalPort();
+    }
+    TaskInfo task = ExecutorInProcessTest.documentTask("p",
+        "hostname; echo \"extra=$EXTRA\"; ulimit -n; while [ ! -e go ]; do sleep 0.1; done",
+        Map.of("spark.mesos.executor.docker.image", TestEngine.BUSYBOX,
+            "spark.mesos.executor.docker.parameters", "net=bridge,env=EXTRA=1,label=team=data,"
+                + "ulimit=nofile=1024:2048,memory-reservation=64m,hostname=from-spark,cpus=0.5",
+            "spark.mesos.executor.docker.portmaps", hostPort + ":8080:tcp"))
+        .toBuilder()
+        .addResources(scalar("cpus", 1)).addResources(scalar("mem", 100))
+        .addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
+            .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder().setBegin(hostPort).setEnd(hostPort))))
+        .build();
+    try (LoopbackAgent agent = new LoopbackAgent(dir, false, KILLING)) {
+      agent.awaitSubscribe();
+      agent.launch(task);
+      TaskStatus running = agent.await("p", TaskState.TASK_RUNNING);
+      String name = running.getMessage().replaceFirst("^Command started as container (\\S+).*$", "$1");
+      try {
+        InspectContainerResponse inspect = TestEngine.inspect(name);
+        HostConfig host = inspect.getHostConfig();
+        assertEquals("bridge", host.getNetworkMode());
+        assertEquals(String.valueOf(hostPort),
+            host.getPortBindings().getBindings().get(ExposedPort.tcp(8080))[0].getHostPortSpec());
+        assertEquals(1024, host.getCpuShares(), "the task's cpus");
+        assertEquals(500_000_000L, host.getNanoCPUs(), "the cpus parameter");
+        assertEquals((100L + 32) << 20, host.getMemory(), "the task's mem and the executor's");
+        assertEquals(64L << 20, host.getMemoryReservation());
+        assertEquals("data", inspect.getConfig().getLabels().get("team"));
+        assertEquals("from-spark", inspect.getConfig().getHostName());
+        assertTrue(List.of(inspect.getConfig().getEnv()).contains("EXTRA=1"));
+      } finally {
+        Files.writeString(dir.resolve("tasks/p/go"), "");
+      }
+      TaskStatus finished = agent.await("p", TaskState.TASK_FINISHED);
+      assertTrue(finished.getMessage().startsWith("Container exited with status 0"), finished.getMessage());
+      assertEquals("from-spark\nextra=1\n1024\n", Files.readString(dir.resolve("tasks/p/stdout")));
+      assertEquals(0, agent.awaitExit());
+    }
+  }
+
+  private static Resource scalar(String name, double value) {
+    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
+        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
   }
 }

@@ -7,6 +7,7 @@ import io.github.sparkmesos.docker.ContainerLogs;
 import io.github.sparkmesos.docker.ContainerSpec;
 import io.github.sparkmesos.docker.DockerEngine;
 import io.github.sparkmesos.docker.EngineException;
+import io.github.sparkmesos.docker.ParameterMapping;
 import io.github.sparkmesos.docker.PullOptions;
 import io.github.sparkmesos.docker.PullResult;
 import io.github.sparkmesos.docker.PullStep;
@@ -41,6 +42,15 @@ public final class DockerRuntime implements TaskRuntime {
   public static final String LABEL_FRAMEWORK = "io.github.sparkmesos.framework";
   public static final String LABEL_EXECUTOR = "io.github.sparkmesos.executor";
   public static final String LABEL_TASK = "io.github.sparkmesos.task";
+  /** The prefix of the labels above, which a task's label parameters may not set. */
+  private static final String OWN_LABELS = "io.github.sparkmesos.";
+
+  /** Mesos's {@code MIN_CPU_SHARES}. */
+  private static final int MIN_CPU_SHARES = 2;
+  /** Mesos's {@code MIN_MEMORY} (32 MB). */
+  private static final long MIN_MEMORY_MIB = 32;
+  /** The memory Mesos adds for a command task's executor ({@code DEFAULT_EXECUTOR_MEM}, 32 MB). */
+  private static final long EXECUTOR_MEMORY_MIB = 32;
 
   /** How long a removal waits for the container's output to be written out after its exit. */
   private static final Duration LOGS_DRAIN = Duration.ofSeconds(10);
@@ -136,20 +146,17 @@ public final class DockerRuntime implements TaskRuntime {
   }
 
   /**
-   * What the plan validated but this runtime does not put on a container yet fails the task, naming
-   * it, rather than run a container other than the one asked for.
+   * What the plan validated but this runtime cannot put on a container fails the task, naming it, rather than
+   * run a container other than the one asked for: a volume driver (the Engine API's volume create is not used),
+   * and a parameter value the Engine API (through docker-java) cannot express, such as a plugin log driver.
    */
   private static void refuseWhatIsNotAppliedYet(ContainerSpec spec) throws LaunchFailedException {
     List<String> missing = new ArrayList<>();
-    if (!spec.portMappings().isEmpty()) {
-      missing.add("port mappings " + spec.portMappings());
-    }
-    spec.hostname().ifPresent(h -> missing.add("hostname '" + h + "'"));
-    if (spec.privileged()) {
-      missing.add("privileged");
-    }
     for (ContainerSpec.Parameter p : spec.parameters()) {
-      missing.add("parameter '" + p.option() + "'");
+      ParameterMapping.unexpressible(p).ifPresent(missing::add);
+      if (p.option().equals("label") && p.value().startsWith(OWN_LABELS)) {
+        missing.add("--label=" + p.value() + " (the executor's own labels, which tie the container to it)");
+      }
     }
     for (ContainerSpec.Volume v : spec.volumes()) {
       if (v.driver().isPresent() || !v.driverOptions().isEmpty()) {
@@ -157,32 +164,63 @@ public final class DockerRuntime implements TaskRuntime {
       }
     }
     if (!missing.isEmpty()) {
-      throw new LaunchFailedException("this executor's Docker runtime does not apply " + String.join(", ", missing)
-          + " to a container yet; the task was not started");
+      throw new LaunchFailedException("this executor's Docker runtime cannot apply " + String.join(", ", missing)
+          + " to a container; the task was not started");
     }
   }
 
+  /**
+   * The engine request, in the order of Mesos's {@code docker run} argv (§4.3): privileged, cpu shares and
+   * memory from the task's resources, environment, volumes and the sandbox, network, hostname, ports, the
+   * command's entrypoint, the name, then the parameters, which win for the fields they set, as docker run reads
+   * them last. A parameter {@code entrypoint} replaces the command's entrypoint as docker run's does: a shell
+   * command keeps {@code -c value} as its arguments (Mesos's {@code --entrypoint /bin/sh} then the user's), a
+   * command without the shell passes its whole argv.
+   */
   private ContainerConfig config(LaunchPlan plan, ContainerSpec spec) {
     List<String> argv = plan.argv();
+    boolean shell = argv.size() == 3 && argv.get(0).equals("/bin/sh") && argv.get(1).equals("-c");
+    boolean ownEntrypoint = !spec.parameterValues("entrypoint").isEmpty();
     ContainerConfig.Builder config = ContainerConfig.builder(spec.image().toString())
         .name(containerName(plan))
         .entrypoint(argv.get(0))
-        .command(argv.subList(1, argv.size()))
+        .command(ownEntrypoint && !shell ? argv : argv.subList(1, argv.size()))
         .workingDir(mappedSandbox)
         .bind(plan.directory() + ":" + mappedSandbox + ":rw")
         .networkMode(networkMode(spec.network()))
+        .privileged(spec.privileged())
         .label(LABEL_FRAMEWORK, frameworkId)
         .label(LABEL_EXECUTOR, executorId)
         .label(LABEL_TASK, plan.taskId());
+    plan.resources().cpus().ifPresent(cpus -> config.cpuShares(cpuShares(cpus)));
+    plan.resources().memoryMib().ifPresent(mib -> config.memoryBytes(memoryBytes(mib)));
     for (ContainerSpec.Volume v : spec.volumes()) {
       config.bind(bindSource(plan, v) + ":" + inContainer(v.containerPath()) + (v.readOnly() ? ":ro" : ":rw"));
     }
     spec.networkLabels().forEach(config::label); // the task's network labels, as the container's
+    spec.hostname().ifPresent(config::hostname);
+    for (ContainerSpec.PortMapping m : spec.portMappings()) {
+      config.port(new ContainerConfig.Port(null, m.hostPort(), m.containerPort(), m.protocol().toString()));
+    }
     plan.environment().forEach(config::env);
     config.env("MESOS_SANDBOX", mappedSandbox);
     config.env("MESOS_TASK_ID", plan.taskId());
     config.env("MESOS_CONTAINER_NAME", containerName(plan));
+    config.parameters(spec.parameters());
     return config.build();
+  }
+
+  /** Mesos's {@code --cpu-shares}: {@code max(1024 * cpus, 2)}. */
+  static int cpuShares(double cpus) {
+    return (int) Math.max(Math.min(1024 * cpus, Integer.MAX_VALUE), MIN_CPU_SHARES);
+  }
+
+  /**
+   * Mesos's {@code --memory}: the task's mem plus the executor's (Mesos gives the container both), at least
+   * 32 MiB; the limit holds swap too.
+   */
+  static long memoryBytes(long taskMib) {
+    return Math.max(taskMib + EXECUTOR_MEMORY_MIB, MIN_MEMORY_MIB) << 20;
   }
 
   /** A volume's source as a bind names it: a host path, the task's directory's path, or a volume's name. */

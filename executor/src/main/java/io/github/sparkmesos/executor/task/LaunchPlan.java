@@ -28,6 +28,7 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  *                     or a {@code TaskInfo.container} of type MESOS with an image); meaningful with a container
  * @param secretValues values that must never appear in a log line, status message or printout
  * @param warnings     what the task asked for that is ignored, said in its stderr and the executor log
+ * @param resources    the task's cpus and mem from {@code TaskInfo.resources} (a container's limits)
  */
 public record LaunchPlan(
     String taskId,
@@ -45,7 +46,27 @@ public record LaunchPlan(
     Optional<HealthCheck> healthCheck,
     Optional<CheckInfo> check,
     Set<String> secretValues,
-    List<String> warnings) {
+    List<String> warnings,
+    Resources resources) {
+
+  /**
+   * The task's scalar resources that limit a container: {@code cpus} and {@code mem} (MiB, rounded down as Mesos
+   * reads it), each summed over the task's resource entries; empty when the task has none.
+   */
+  public record Resources(Optional<Double> cpus, Optional<Long> memoryMib) {
+    public static final Resources NONE = new Resources(Optional.empty(), Optional.empty());
+
+    public Resources {
+      java.util.Objects.requireNonNull(cpus, "cpus");
+      java.util.Objects.requireNonNull(memoryMib, "memoryMib");
+    }
+
+    @Override
+    public String toString() {
+      return cpus.map(c -> "cpus " + c).orElse("") + (cpus.isPresent() && memoryMib.isPresent() ? ", " : "")
+          + memoryMib.map(m -> "mem " + m + " MiB").orElse("");
+    }
+  }
 
   /** Mesos's containerizer a container is asked of: Docker's (the default) or Mesos's own, with an image. */
   public enum Containerizer { DOCKER, MESOS }
@@ -69,6 +90,7 @@ public record LaunchPlan(
     secretValues = Set.copyOf(secretValues);
     warnings = List.copyOf(warnings);
     java.util.Objects.requireNonNull(containerizer, "containerizer");
+    java.util.Objects.requireNonNull(resources, "resources");
   }
 
   /** This plan with more variables set (the secrets stage adds the resolved ones). */
@@ -78,7 +100,7 @@ public record LaunchPlan(
     Set<String> secrets = new java.util.HashSet<>(secretValues);
     secrets.addAll(moreSecretValues);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks, secretReferences,
-        killGracePeriod, maxCompletionTime, healthCheck, check, secrets, warnings);
+        killGracePeriod, maxCompletionTime, healthCheck, check, secrets, warnings, resources);
   }
 
   @Override
@@ -94,7 +116,8 @@ public record LaunchPlan(
         + killGracePeriod.map(g -> ", kill grace " + g.toMillis() + " ms").orElse("")
         + maxCompletionTime.map(t -> ", max completion time " + t.toMillis() + " ms").orElse("")
         + healthCheck.map(h -> ", health check " + h.getType()).orElse("")
-        + check.map(c -> ", check " + c.getType()).orElse("") + "]";
+        + check.map(c -> ", check " + c.getType()).orElse("")
+        + (resources.equals(Resources.NONE) ? "" : ", " + resources) + "]";
   }
 
   /** A secret value inside a longer string (a command line) is masked too. */

@@ -21,8 +21,10 @@ import org.apache.mesos.v1.Protos.ContainerInfo;
 import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.HealthCheck;
 import org.apache.mesos.v1.Protos.NetworkInfo;
+import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.Secret;
 import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.Value;
 
 /**
  * Validation, the pipeline's first stage: turns a TaskInfo into a {@link LaunchPlan}, checking
@@ -262,7 +264,34 @@ public final class LaunchPlans {
     Optional<CheckInfo> check = task.hasCheck() ? Optional.of(task.getCheck()) : Optional.empty();
     TaskChecks.validate(health, check);
     return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, container.container(),
-        container.containerizer(), networks, List.of(), killGrace(task), maxCompletionTime(task), health, check, secrets, warnings);
+        container.containerizer(), networks, List.of(), killGrace(task), maxCompletionTime(task), health, check, secrets, warnings, resources(task));
+  }
+
+  /**
+   * The task's {@code cpus} and {@code mem} scalars, each summed over its resource entries (a task's resources may
+   * come from several roles); {@code mem} in MiB rounded down, as Mesos reads it.
+   */
+  static LaunchPlan.Resources resources(TaskInfo task) throws InvalidTaskException {
+    Double cpus = null;
+    Double mem = null;
+    for (int i = 0; i < task.getResourcesCount(); i++) {
+      Resource r = task.getResources(i);
+      if (!r.getName().equals("cpus") && !r.getName().equals("mem")) {
+        continue;
+      }
+      double value = r.getScalar().getValue();
+      if (r.getType() != Value.Type.SCALAR || !Double.isFinite(value) || value < 0) {
+        throw new InvalidTaskException("TaskInfo.resources[" + i + "] (" + r.getName() + ")",
+            "must be a non-negative scalar");
+      }
+      if (r.getName().equals("cpus")) {
+        cpus = (cpus == null ? 0 : cpus) + value;
+      } else {
+        mem = (mem == null ? 0 : mem) + value;
+      }
+    }
+    return new LaunchPlan.Resources(Optional.ofNullable(cpus),
+        Optional.ofNullable(mem).map(m -> (long) Math.floor(m)));
   }
 
   /** {@code TaskInfo.max_completion_time}: none when unset or zero, as Mesos's executors read it. */

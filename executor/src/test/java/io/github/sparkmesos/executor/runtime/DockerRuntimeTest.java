@@ -1,11 +1,13 @@
 package io.github.sparkmesos.executor.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparkmesos.docker.ContainerSpec;
 import io.github.sparkmesos.docker.ImageReference;
 import io.github.sparkmesos.docker.TestEngine;
+import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.os.ExitStatus;
 import io.github.sparkmesos.testing.Waits;
@@ -39,7 +41,7 @@ class DockerRuntimeTest {
     return new LaunchPlan(id, dir, false, List.of(), List.of("/bin/sh", "-c", command), Map.of("GREETING", "hello"),
         Optional.of(ContainerSpec.of(ImageReference.parse(TestEngine.BUSYBOX))), LaunchPlan.Containerizer.DOCKER,
         List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of(),
-        List.of());
+        List.of(), LaunchPlan.Resources.NONE);
   }
 
   private static DockerRuntime runtime() {
@@ -74,5 +76,91 @@ class DockerRuntimeTest {
     assertTrue(task.killRequested());
     task.allGone().get(1, TimeUnit.MINUTES);
     assertEquals(List.of(), runtime().removeLeftovers());
+  }
+
+  private static LaunchPlan plan(Path dir, String id, List<String> argv, ContainerSpec spec,
+      LaunchPlan.Resources resources) {
+    return new LaunchPlan(id, dir, false, List.of(), argv, Map.of("GREETING", "hello"), Optional.of(spec),
+        LaunchPlan.Containerizer.DOCKER, List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Set.of(), List.of(), resources);
+  }
+
+  private static ContainerSpec spec(ContainerSpec.NetworkMode network, List<ContainerSpec.PortMapping> ports,
+      Optional<String> hostname, List<ContainerSpec.Parameter> parameters) {
+    return new ContainerSpec(ImageReference.parse(TestEngine.BUSYBOX), false, List.of(), ports, network, Map.of(),
+        hostname, false, parameters);
+  }
+
+  private static DockerRuntime dparams() {
+    return new DockerRuntime(System.getenv(), "docker-runtime-test-framework", "test-dparams-runtime");
+  }
+
+  @Test
+  void resourcesPortsHostnameAndParametersAreOnTheRunningContainer(@TempDir Path dir) throws Exception {
+    int hostPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      hostPort = free.getLocalPort();
+    }
+    ContainerSpec spec = spec(ContainerSpec.NetworkMode.BRIDGE,
+        List.of(new ContainerSpec.PortMapping(hostPort, 8080, ContainerSpec.PortMapping.Protocol.TCP)),
+        Optional.of("task-host"), List.of(new ContainerSpec.Parameter("env", "EXTRA=1"),
+            new ContainerSpec.Parameter("label", "team=data"), new ContainerSpec.Parameter("ulimit", "nofile=1024:2048"),
+            new ContainerSpec.Parameter("memory-reservation", "64m")));
+    RunningTask task = dparams().start(plan(dir, "limits", List.of("/bin/sh", "-c",
+        "hostname; echo \"$GREETING $EXTRA\"; ulimit -n; while [ ! -e go ]; do sleep 0.1; done"), spec,
+        new LaunchPlan.Resources(Optional.of(0.5), Optional.of(100L))));
+    try {
+      var inspect = TestEngine.inspect("sme-test-dparams-runtime-limits");
+      var host = inspect.getHostConfig();
+      assertEquals(512, host.getCpuShares(), "max(1024 * cpus, 2)");
+      assertEquals((100L + 32) << 20, host.getMemory(), "the task's mem and the executor's 32 MiB");
+      assertEquals((100L + 32) << 20, host.getMemorySwap(), "no swap beyond it");
+      assertEquals(64L << 20, host.getMemoryReservation());
+      assertEquals(String.valueOf(hostPort), host.getPortBindings().getBindings()
+          .get(com.github.dockerjava.api.model.ExposedPort.tcp(8080))[0].getHostPortSpec());
+      assertEquals("bridge", host.getNetworkMode());
+      assertEquals("task-host", inspect.getConfig().getHostName());
+      assertEquals("data", inspect.getConfig().getLabels().get("team"));
+      assertEquals("docker-runtime-test-framework", inspect.getConfig().getLabels().get(DockerRuntime.LABEL_FRAMEWORK));
+    } finally {
+      Files.writeString(dir.resolve("go"), "");
+    }
+    assertEquals(ExitStatus.exited(0), task.exit().get(1, TimeUnit.MINUTES));
+    task.allGone().get(1, TimeUnit.MINUTES);
+    assertEquals("task-host\nhello 1\n1024\n", Files.readString(dir.resolve("stdout")));
+  }
+
+  @Test
+  void anEntrypointParameterReplacesTheShellAsDockerRunsDoes(@TempDir Path dir) throws Exception {
+    // Mesos: docker run --entrypoint /bin/sh ... --entrypoint=/bin/echo IMAGE -c VALUE: the user's wins
+    RunningTask task = dparams().start(plan(dir, "entrypoint", List.of("/bin/sh", "-c", "echo never"),
+        spec(ContainerSpec.NetworkMode.HOST, List.of(), Optional.empty(),
+            List.of(new ContainerSpec.Parameter("entrypoint", "/bin/echo"))), LaunchPlan.Resources.NONE));
+    assertEquals(ExitStatus.exited(0), task.exit().get(1, TimeUnit.MINUTES));
+    task.allGone().get(1, TimeUnit.MINUTES);
+    assertEquals("-c echo never\n", Files.readString(dir.resolve("stdout")));
+  }
+
+  @Test
+  void whatTheEngineApiCannotExpressFailsTheTaskNamingItAndMakesNoContainer(@TempDir Path dir) throws Exception {
+    LaunchFailedException e = assertThrows(LaunchFailedException.class, () -> dparams().start(plan(dir, "refused",
+        List.of("/bin/sh", "-c", "true"), spec(ContainerSpec.NetworkMode.HOST, List.of(), Optional.empty(),
+            List.of(new ContainerSpec.Parameter("log-driver", "my-plugin"))), LaunchPlan.Resources.NONE)));
+    assertTrue(e.getMessage().contains("--log-driver=my-plugin"), e.getMessage());
+    e = assertThrows(LaunchFailedException.class, () -> dparams().start(plan(dir, "relabel",
+        List.of("/bin/sh", "-c", "true"), spec(ContainerSpec.NetworkMode.HOST, List.of(), Optional.empty(),
+            List.of(new ContainerSpec.Parameter("label", DockerRuntime.LABEL_EXECUTOR + "=other"))),
+        LaunchPlan.Resources.NONE)));
+    assertTrue(e.getMessage().contains("--label=" + DockerRuntime.LABEL_EXECUTOR + "=other"), e.getMessage());
+    assertEquals(List.of(), dparams().removeLeftovers());
+  }
+
+  @Test
+  void mesosResourceRules() {
+    assertEquals(2, DockerRuntime.cpuShares(0.001));
+    assertEquals(1024, DockerRuntime.cpuShares(1));
+    assertEquals(1536, DockerRuntime.cpuShares(1.5));
+    assertEquals(32L << 20 << 1, DockerRuntime.memoryBytes(32));
+    assertEquals(32L << 20, DockerRuntime.memoryBytes(0));
   }
 }

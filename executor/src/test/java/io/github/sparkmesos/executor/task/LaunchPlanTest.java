@@ -137,4 +137,31 @@ class LaunchPlanTest {
         Map.of("spark.executor.uri", "http://h/spark-3.tgz#sha256=abc")), CONTEXT));
     assertTrue(checksum.getMessage().startsWith("TaskInfo.data.conf.spark.executor.uri: "), checksum.getMessage());
   }
+
+  private static org.apache.mesos.v1.Protos.Resource scalar(String name, double value, String role) {
+    return org.apache.mesos.v1.Protos.Resource.newBuilder().setName(name)
+        .setType(org.apache.mesos.v1.Protos.Value.Type.SCALAR)
+        .setScalar(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(value))
+        .setAllocationInfo(org.apache.mesos.v1.Protos.Resource.AllocationInfo.newBuilder().setRole(role)).build();
+  }
+
+  @Test
+  void theTasksCpusAndMemAreSummedOverItsResourceEntries() throws Exception {
+    TaskInfo task = task("r").setCommand(CommandInfo.newBuilder().setValue("true"))
+        .addResources(scalar("cpus", 1.5, "a")).addResources(scalar("cpus", 0.5, "b"))
+        .addResources(scalar("mem", 4096, "a")).addResources(scalar("mem", 409.7, "b"))
+        .addResources(scalar("disk", 10, "a")).build();
+    LaunchPlan plan = LaunchPlans.forCommandTask(task, CONTEXT);
+    assertEquals(new LaunchPlan.Resources(Optional.of(2.0), Optional.of(4505L)), plan.resources());
+    assertTrue(plan.toString().contains("cpus 2.0, mem 4505 MiB"), plan.toString());
+
+    LaunchPlan none = LaunchPlans.forCommandTask(task("n").setCommand(CommandInfo.newBuilder().setValue("true"))
+        .build(), CONTEXT);
+    assertEquals(LaunchPlan.Resources.NONE, none.resources());
+
+    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(
+        task("b").setCommand(CommandInfo.newBuilder().setValue("true")).addResources(scalar("mem", -1, "a")).build(),
+        CONTEXT));
+    assertTrue(e.getMessage().contains("TaskInfo.resources[0] (mem)"), e.getMessage());
+  }
 }
