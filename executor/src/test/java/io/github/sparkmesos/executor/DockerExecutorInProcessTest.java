@@ -34,12 +34,14 @@ class DockerExecutorInProcessTest {
     TestEngine.get(); // skips with a message where there is no engine, never under CI=true
   }
 
-  private static DockerExecutorFlags flags(Path sandbox, String container) {
+  private static DockerExecutorFlags flags(Path sandbox, String container, String... more) {
     List<String> rest = new ArrayList<>();
-    DockerExecutorFlags flags = DockerExecutorFlags.parse(List.of("--container=" + container, "--docker=docker",
+    List<String> args = new ArrayList<>(List.of("--container=" + container, "--docker=docker",
         "--docker_socket=/var/run/docker.sock", "--sandbox_directory=" + sandbox,
         "--mapped_directory=/mnt/mesos/sandbox", "--launcher_dir=/usr/libexec/mesos",
-        "--task_environment={\"FROM_AGENT\":\"agent\"}", "--stop_timeout=0ns"), rest);
+        "--task_environment={\"FROM_AGENT\":\"agent\"}", "--stop_timeout=0ns"));
+    args.addAll(List.of(more));
+    DockerExecutorFlags flags = DockerExecutorFlags.parse(args, rest);
     assertEquals(List.of(), rest);
     return flags;
   }
@@ -79,6 +81,30 @@ class DockerExecutorInProcessTest {
       assertEquals(LaunchPlans.MULTIPLE_DOCKER_TASKS, agent.await("second", TaskState.TASK_FAILED).getMessage());
       Files.createFile(sandbox.resolve("go"));
       assertTrue(agent.await("first", TaskState.TASK_FINISHED).getMessage().startsWith("Container exited"));
+      assertEquals(0, agent.awaitExit());
+    }
+  }
+
+  @Test
+  void theAgentsDefaultDnsAndCfsQuotaReachTheContainer(@TempDir Path sandbox) throws Exception {
+    String name = TestEngine.name("dropin");
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, false, List.of(), CommandExecutorFlags.NONE,
+        Optional.of(flags(sandbox, name, "--cgroups_enable_cfs", "--default_container_dns={\"docker\":[{"
+            + "\"network_mode\":\"BRIDGE\",\"dns\":{\"nameservers\":[\"10.9.9.9\"]}},{\"network_mode\":"
+            + "\"HOST\",\"dns\":{\"nameservers\":[\"10.0.0.53\"],\"search\":[\"example.org\"]}}]}")))) {
+      agent.awaitSubscribe();
+      agent.launch(dockerTask("d", "until [ -e go ]; do sleep 0.05; done").toBuilder()
+          .addResources(org.apache.mesos.v1.Protos.Resource.newBuilder().setName("cpus")
+              .setType(org.apache.mesos.v1.Protos.Value.Type.SCALAR)
+              .setScalar(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(0.5))).build());
+      agent.await("d", TaskState.TASK_RUNNING);
+      var host = TestEngine.inspect(name).getHostConfig();
+      assertEquals(List.of("10.0.0.53"), List.of(host.getDns()), "the HOST entry, the container's network");
+      assertEquals(List.of("example.org"), List.of(host.getDnsSearch()));
+      assertEquals(50_000L, host.getCpuQuota());
+      assertEquals(100_000L, host.getCpuPeriod());
+      Files.createFile(sandbox.resolve("go"));
+      agent.await("d", TaskState.TASK_FINISHED);
       assertEquals(0, agent.awaitExit());
     }
   }

@@ -8,9 +8,6 @@ import io.github.sparkmesos.docker.ContainerSpec;
 import io.github.sparkmesos.docker.DockerEngine;
 import io.github.sparkmesos.docker.EngineException;
 import io.github.sparkmesos.docker.ParameterMapping;
-import io.github.sparkmesos.docker.PullOptions;
-import io.github.sparkmesos.docker.PullResult;
-import io.github.sparkmesos.docker.PullStep;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.util.Log;
@@ -123,9 +120,7 @@ public final class DockerRuntime implements TaskRuntime {
     try {
       // the agent's containerizer pulled it (force pull included) before it started this executor
       boolean forcePull = spec.forcePull() && agentContainer.isEmpty();
-      PullResult pulled = new PullStep(engine, PullOptions.defaults().withForcePull(forcePull),
-          (ref, progress) -> { }).pull(image);
-      Log.info("task " + plan.taskId() + ": image " + pulled.text());
+      ImagePull.run(engine, plan, image, forcePull, environment);
       String id = containers.create(config(plan, spec));
       // removes the container should this executor die before the task ends (ContainerWatchdog)
       ContainerWatchdog watchdog = ContainerWatchdog.watch(id, environment, plan.directory().resolve("stderr"));

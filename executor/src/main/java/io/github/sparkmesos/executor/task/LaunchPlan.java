@@ -99,8 +99,14 @@ public record LaunchPlan(
     env.putAll(more);
     Set<String> secrets = new java.util.HashSet<>(secretValues);
     secrets.addAll(moreSecretValues);
-    return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks, secretReferences,
-        killGracePeriod, maxCompletionTime, healthCheck, check, secrets, warnings, resources);
+    return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
+        secretReferences, killGracePeriod, maxCompletionTime, healthCheck, check, secrets, warnings, resources);
+  }
+
+  /** This plan with a kill grace (the Docker executor's --stop_timeout when the task has no kill policy). */
+  public LaunchPlan withKillGracePeriod(Duration grace) {
+    return new LaunchPlan(taskId, directory, inSandbox, uris, argv, environment, container, containerizer, networks,
+        secretReferences, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings, resources);
   }
 
   @Override

@@ -173,9 +173,14 @@ public final class LaunchPlans {
     if (task.getResourcesCount() > 0) {
       env.put("MESOS_ALLOCATION_ROLE", task.getResources(0).getAllocationInfo().getRole());
     }
-    ContainerPlans.Result container = ContainerPlans.fromTaskInfo(task, context.dockerPolicy());
+    ContainerPlans.Result container = AgentDockerDefaults.apply(ContainerPlans.fromTaskInfo(task,
+        context.dockerPolicy()), flags, resources(task).cpus());
     Path sandbox = flags.sandboxDirectory().orElse(context.sandbox());
-    return plan(task, sandbox, true, List.of(), argv, env, container, List.of(), secrets, container.warnings());
+    LaunchPlan plan = plan(task, sandbox, true, List.of(), argv, env, container, List.of(), secrets,
+        container.warnings());
+    // without a kill policy, Mesos's Docker executor stops with the (deprecated) --stop_timeout at least
+    return plan.killGracePeriod().isPresent() || flags.stopTimeout().filter(t -> !t.isZero()).isEmpty() ? plan
+        : plan.withKillGracePeriod(flags.stopTimeout().get());
   }
 
   /** A task of a LAUNCH_GROUP: its own CommandInfo, run as given, as the default executor does. */
@@ -264,7 +269,8 @@ public final class LaunchPlans {
     Optional<CheckInfo> check = task.hasCheck() ? Optional.of(task.getCheck()) : Optional.empty();
     TaskChecks.validate(health, check);
     return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, container.container(),
-        container.containerizer(), networks, List.of(), killGrace(task), maxCompletionTime(task), health, check, secrets, warnings, resources(task));
+        container.containerizer(), networks, List.of(), killGrace(task), maxCompletionTime(task), health, check, secrets,
+        warnings, resources(task));
   }
 
   /**

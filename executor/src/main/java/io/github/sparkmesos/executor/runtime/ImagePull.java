@@ -1,0 +1,55 @@
+package io.github.sparkmesos.executor.runtime;
+
+import io.github.sparkmesos.docker.DockerEngine;
+import io.github.sparkmesos.docker.EngineException;
+import io.github.sparkmesos.docker.PullOptions;
+import io.github.sparkmesos.docker.PullResult;
+import io.github.sparkmesos.docker.PullStep;
+import io.github.sparkmesos.executor.pipeline.ProgressThrottle;
+import io.github.sparkmesos.executor.pipeline.TaskLog;
+import io.github.sparkmesos.executor.task.LaunchPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A task's image, made present before its container is created: pulled when absent, always with force
+ * pull, with the registry credentials of a Docker {@code config.json} fetched into the task's sandbox
+ * ({@code .docker/config.json}, as Mesos's containerizer pulls with {@code HOME} at the sandbox), else
+ * the one the operator names in {@code SPARK_MESOS_EXECUTOR_DOCKER_CONFIG} (the agent's
+ * {@code --docker_config}); the layers' progress in the task's stderr every 2 s.
+ */
+final class ImagePull {
+
+  /** The operator's Docker config.json, for registries every task may pull from. */
+  static final String DOCKER_CONFIG_VARIABLE = "SPARK_MESOS_EXECUTOR_DOCKER_CONFIG";
+
+  private ImagePull() {}
+
+  static PullResult run(DockerEngine engine, LaunchPlan plan, String image, boolean forcePull,
+      Map<String, String> environment) throws EngineException {
+    PullOptions options = PullOptions.defaults().withForcePull(forcePull);
+    Optional<Path> config = credentials(plan.directory(), environment);
+    if (config.isPresent()) {
+      options = options.withDockerConfig(config.get());
+    }
+    TaskLog log = new TaskLog(plan.taskId(), plan.directory(), plan.inSandbox());
+    ProgressThrottle throttle = new ProgressThrottle(System::nanoTime);
+    PullResult pulled = new PullStep(engine, options, (ref, summary) -> {
+      if (throttle.noteDue()) {
+        log.note("Pulling " + ref + ": " + summary.text());
+      }
+    }).pull(image);
+    log.note(pulled.text());
+    return pulled;
+  }
+
+  private static Optional<Path> credentials(Path sandbox, Map<String, String> environment) {
+    Path fetched = sandbox.resolve(".docker/config.json");
+    if (Files.isRegularFile(fetched)) {
+      return Optional.of(fetched);
+    }
+    return Optional.ofNullable(environment.get(DOCKER_CONFIG_VARIABLE)).filter(v -> !v.isBlank()).map(Path::of);
+  }
+}
