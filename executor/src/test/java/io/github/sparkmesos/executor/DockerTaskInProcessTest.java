@@ -51,6 +51,23 @@ class DockerTaskInProcessTest {
   }
 
   @Test
+  void aContainerAtItsMemoryLimitFailsWithMesosReason(@TempDir Path dir) throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(dir, false, KILLING)) {
+      agent.awaitSubscribe();
+      // mem 8 MiB: the container's limit is 8 + 32 MiB (the executor's allowance, as Mesos adds it)
+      agent.launch(ExecutorInProcessTest.documentTask("oom", "head -c 256m /dev/zero | tail",
+          Map.of("spark.mesos.executor.docker.image", TestEngine.BUSYBOX)).toBuilder()
+          .addResources(org.apache.mesos.v1.Protos.Resource.newBuilder().setName("mem")
+              .setType(org.apache.mesos.v1.Protos.Value.Type.SCALAR)
+              .setScalar(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(8))).build());
+      TaskStatus failed = agent.await("oom", TaskState.TASK_FAILED);
+      assertEquals(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY, failed.getReason(), failed.getMessage());
+      assertTrue(failed.getMessage().startsWith("Container exited with status 137"), failed.getMessage());
+      assertEquals(0, agent.awaitExit());
+    }
+  }
+
+  @Test
   void aKillOfAContainerEndsTaskKilled(@TempDir Path dir) throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(dir, false, KILLING)) {
       agent.awaitSubscribe();
