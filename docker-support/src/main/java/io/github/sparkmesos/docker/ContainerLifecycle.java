@@ -204,6 +204,26 @@ public final class ContainerLifecycle {
     }
   }
 
+  /** The container's IPv4 and IPv6 addresses on its networks (none on the host's network). */
+  public List<String> addresses(String id) throws EngineException {
+    List<String> addresses = new ArrayList<>();
+    try {
+      var settings = engine.client().inspectContainerCmd(id).exec().getNetworkSettings();
+      if (settings != null && settings.getNetworks() != null) {
+        for (var network : settings.getNetworks().values()) {
+          for (String ip : new String[] {network.getIpAddress(), network.getGlobalIPv6Address()}) {
+            if (ip != null && !ip.isEmpty() && !addresses.contains(ip)) {
+              addresses.add(ip);
+            }
+          }
+        }
+      }
+      return addresses;
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to inspect container " + id + ": " + Failures.reason(e), e);
+    }
+  }
+
   /** Removes the container (killing it if it runs) and its anonymous volumes; a missing one is no error. */
   public void remove(String id) throws EngineException {
     try {

@@ -7,7 +7,6 @@ import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
 import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
-import io.github.sparkmesos.executor.pipeline.TaskReporter;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
@@ -23,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.apache.mesos.v1.Protos.CheckStatusInfo;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -211,7 +209,7 @@ public final class Executor {
     }
     TaskPipeline pipeline;
     try {
-      pipeline = launches.prepare(task, group, framework, new Reporter(taskId));
+      pipeline = launches.prepare(task, group, framework, new PipelineReporter(taskId, this::post, reports, this::taskStatus, this::taskStatus));
     } catch (TaskLaunches.Refused e) {
       tasks.add(task, null, group);
       taskStatus(taskId, TaskState.TASK_FAILED, e.reason, e.getMessage());
@@ -228,30 +226,6 @@ public final class Executor {
     }
     started.add(pipeline);
     pipelines.submit(pipeline);
-  }
-
-  /** A pipeline's news, posted to the loop thread. */
-  private final class Reporter implements TaskReporter {
-    private final String taskId;
-
-    Reporter(String taskId) {
-      this.taskId = taskId;
-    }
-
-    @Override
-    public void status(TaskState state, TaskStatus.Reason reason, String message) {
-      post(() -> taskStatus(taskId, state, reason, message));
-    }
-
-    @Override
-    public void health(boolean healthy, boolean killTask) {
-      post(() -> reports.health(taskId, healthy, killTask));
-    }
-
-    @Override
-    public void check(CheckStatusInfo status) {
-      post(() -> reports.check(taskId, status));
-    }
   }
 
   /** As Mesos's executors: killed at once, without TASK_KILLING, and failed with its own reason. */
@@ -310,7 +284,11 @@ public final class Executor {
   }
 
   private void taskStatus(String taskId, TaskState state, TaskStatus.Reason reason, String message) {
-    TaskTable.Entry t = reports.status(taskId, state, reason, message);
+    taskStatus(reports.status(taskId, state, reason, message), state);
+  }
+
+  /** After the update of {@code t} (null: none was made): a group's siblings, the acknowledgement timer, the exit. */
+  private void taskStatus(TaskTable.Entry t, TaskState state) {
     if (t == null) {
       return;
     }
@@ -318,7 +296,7 @@ public final class Executor {
     if (terminal) {
       if (!shuttingDown && (state == TaskState.TASK_FAILED || state == TaskState.TASK_KILLED)) {
         for (TaskTable.Entry sibling : tasks.liveSiblings(t)) {
-          Log.info("killing task " + sibling.id() + ": task " + taskId + " of its group ended");
+          Log.info("killing task " + sibling.id() + ": task " + t.id() + " of its group ended");
           killTask(sibling, sibling.killGrace());
         }
       }

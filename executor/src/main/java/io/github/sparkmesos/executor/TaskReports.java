@@ -4,7 +4,11 @@ import io.github.sparkmesos.executor.mesos.TaskStates;
 import io.github.sparkmesos.executor.util.Log;
 import java.util.function.Consumer;
 import org.apache.mesos.v1.Protos.CheckInfo;
+import java.util.List;
 import org.apache.mesos.v1.Protos.CheckStatusInfo;
+import org.apache.mesos.v1.Protos.ContainerStatus;
+import org.apache.mesos.v1.Protos.NetworkInfo;
+import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
 
@@ -30,6 +34,20 @@ final class TaskReports {
 
   /** Reports a pipeline's state; returns the task when an update was made, null when it was dropped. */
   TaskTable.Entry status(String taskId, TaskState state, TaskStatus.Reason reason, String message) {
+    return status(taskId, state, reason, message, List.of());
+  }
+
+  /**
+   * TASK_RUNNING with the addresses its container has on its networks in
+   * {@code container_status.network_infos}, as Mesos's Docker executor reports them, with the name and
+   * labels of the task's first NetworkInfo.
+   */
+  TaskTable.Entry running(String taskId, String message, List<String> addresses) {
+    return status(taskId, TaskState.TASK_RUNNING, null, message, addresses);
+  }
+
+  private TaskTable.Entry status(String taskId, TaskState state, TaskStatus.Reason reason, String message,
+      List<String> addresses) {
     TaskTable.Entry t = tasks.get(taskId);
     if (t == null || t.terminal()) {
       return null; // exactly one terminal update per task
@@ -48,6 +66,9 @@ final class TaskReports {
     }
     if (t.info.hasCheck()) {
       status.setCheckStatus(emptyCheckStatus(t.info.getCheck().getType()));
+    }
+    if (!addresses.isEmpty()) {
+      status.setContainerStatus(containerStatus(t.info, addresses));
     }
     if (terminal && t.killedByHealthCheck) {
       status.setHealthy(false);
@@ -91,6 +112,24 @@ final class TaskReports {
 
   private void send(TaskTable.Entry t, TaskStatus.Builder status) {
     t.last = updates.add(status);
+  }
+
+  private static ContainerStatus containerStatus(TaskInfo task, List<String> addresses) {
+    NetworkInfo.Builder network = NetworkInfo.newBuilder();
+    if (task.getContainer().getNetworkInfosCount() > 0) {
+      NetworkInfo asked = task.getContainer().getNetworkInfos(0);
+      if (asked.hasName()) {
+        network.setName(asked.getName());
+      }
+      if (asked.hasLabels()) {
+        network.setLabels(asked.getLabels());
+      }
+    }
+    for (String ip : addresses) {
+      network.addIpAddresses(NetworkInfo.IPAddress.newBuilder().setIpAddress(ip)
+          .setProtocol(ip.contains(":") ? NetworkInfo.Protocol.IPv6 : NetworkInfo.Protocol.IPv4));
+    }
+    return ContainerStatus.newBuilder().addNetworkInfos(network).build();
   }
 
   private static CheckStatusInfo emptyCheckStatus(CheckInfo.Type type) {

@@ -110,6 +110,29 @@ class DockerExecutorInProcessTest {
   }
 
   @Test
+  void onABridgeNetworkTaskRunningCarriesTheContainersAddress(@TempDir Path sandbox) throws Exception {
+    String name = TestEngine.name("dropin");
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, false, List.of(), CommandExecutorFlags.NONE,
+        Optional.of(flags(sandbox, name)))) {
+      agent.awaitSubscribe();
+      TaskInfo task = dockerTask("b", "until [ -e go ]; do sleep 0.05; done");
+      agent.launch(task.toBuilder().setContainer(task.getContainer().toBuilder()
+          .setDocker(task.getContainer().getDocker().toBuilder().setNetwork(ContainerInfo.DockerInfo.Network.BRIDGE))
+          .addNetworkInfos(org.apache.mesos.v1.Protos.NetworkInfo.newBuilder().setLabels(
+              org.apache.mesos.v1.Protos.Labels.newBuilder().addLabels(org.apache.mesos.v1.Protos.Label.newBuilder()
+                  .setKey("team").setValue("data"))))).build());
+      TaskStatus running = agent.await("b", TaskState.TASK_RUNNING);
+      var network = running.getContainerStatus().getNetworkInfos(0);
+      String ip = network.getIpAddresses(0).getIpAddress();
+      assertEquals(TestEngine.inspect(name).getNetworkSettings().getNetworks().get("bridge").getIpAddress(), ip);
+      assertEquals("data", network.getLabels().getLabels(0).getValue(), "the task's NetworkInfo labels");
+      Files.createFile(sandbox.resolve("go"));
+      agent.await("b", TaskState.TASK_FINISHED);
+      assertEquals(0, agent.awaitExit());
+    }
+  }
+
+  @Test
   void theAgentsFlagsAreReadAndAnUnknownOneNamed() {
     DockerExecutorFlags flags = flags(Path.of("/sandbox"), "mesos-" + UUID.randomUUID());
     assertEquals(Optional.of("unix:///var/run/docker.sock"), flags.engineHost());

@@ -148,7 +148,7 @@ public final class TaskPipeline implements Runnable {
         running = started;
         Thread.interrupted(); // a kill's interrupt meant for a fetch must not break the waits below
       }
-      reporter.status(TaskState.TASK_RUNNING, null, "Command started as " + started.id());
+      reporter.running("Command started as " + started.id(), started.addresses());
       startChecks(started);
       ExitStatus exit = SuperviseStep.run(started, this::lingerGrace, log);
       pauseChecks();

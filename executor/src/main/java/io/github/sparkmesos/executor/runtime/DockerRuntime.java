@@ -349,7 +349,12 @@ public final class DockerRuntime implements TaskRuntime {
 
     @Override
     public List<String> addresses() {
-      return List.of(); // the host's network: nothing of its own to report
+      try {
+        return containers.addresses(id); // none on the host's network
+      } catch (EngineException e) {
+        Log.warn("container " + name + ": " + e.getMessage());
+        return List.of();
+      }
     }
 
     @Override
