@@ -137,6 +137,8 @@ public final class TaskPipeline implements Runnable {
       }
       undo.push(new FetchStep(fetcher, fetchUser, log, reporter, this::killRequested).run(plan));
       LaunchPlan resolved = ResolveSecretsStep.run(plan);
+      // before the start, outside this pipeline's lock: a KILL while an image is pulled ends the task at once
+      runtime.prepare(resolved, line -> reporter.status(TaskState.TASK_STARTING, null, line));
       RunningTask started;
       synchronized (this) {
         if (killRequested) {

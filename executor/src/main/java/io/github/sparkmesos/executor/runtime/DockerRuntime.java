@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Runs a task's command in a Docker container, as Mesos's Docker executor does
@@ -112,15 +113,25 @@ public final class DockerRuntime implements TaskRuntime {
     return containers.removeLeftovers(Map.of(LABEL_FRAMEWORK, frameworkId, LABEL_EXECUTOR, executorId));
   }
 
+  /** Checks what the container asks for, then pulls its image (see {@link ImagePull}). */
+  @Override
+  public void prepare(LaunchPlan plan, Consumer<String> progress) throws LaunchFailedException {
+    ContainerSpec spec = plan.container().orElseThrow();
+    refuseWhatIsNotAppliedYet(spec);
+    // the agent's containerizer pulled it (force pull included) before it started this executor
+    boolean forcePull = spec.forcePull() && agentContainer.isEmpty();
+    try {
+      ImagePull.run(engine, plan, spec.image().toString(), forcePull, environment, progress);
+    } catch (EngineException e) {
+      throw new LaunchFailedException(e.getMessage(), e);
+    }
+  }
+
   @Override
   public RunningTask start(LaunchPlan plan) throws LaunchFailedException {
     ContainerSpec spec = plan.container().orElseThrow();
-    refuseWhatIsNotAppliedYet(spec);
-    String image = spec.image().toString();
+    refuseWhatIsNotAppliedYet(spec); // prepare checked it already, unless a caller starts without it
     try {
-      // the agent's containerizer pulled it (force pull included) before it started this executor
-      boolean forcePull = spec.forcePull() && agentContainer.isEmpty();
-      ImagePull.run(engine, plan, image, forcePull, environment);
       String id = containers.create(config(plan, spec));
       // removes the container should this executor die before the task ends (ContainerWatchdog)
       ContainerWatchdog watchdog = ContainerWatchdog.watch(id, environment, plan.directory().resolve("stderr"));

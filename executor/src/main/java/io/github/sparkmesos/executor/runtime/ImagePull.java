@@ -12,13 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A task's image, made present before its container is created: pulled when absent, always with force
  * pull, with the registry credentials of a Docker {@code config.json} fetched into the task's sandbox
  * ({@code .docker/config.json}, as Mesos's containerizer pulls with {@code HOME} at the sandbox), else
  * the one the operator names in {@code SPARK_MESOS_EXECUTOR_DOCKER_CONFIG} (the agent's
- * {@code --docker_config}); the layers' progress in the task's stderr every 2 s.
+ * {@code --docker_config}); the layers' progress in the task's stderr every 2 s, and in a TASK_STARTING
+ * update every 30 s.
  */
 final class ImagePull {
 
@@ -27,8 +29,9 @@ final class ImagePull {
 
   private ImagePull() {}
 
+  /** @param progress the pipeline's rare TASK_STARTING updates (at most one every 30 s) */
   static PullResult run(DockerEngine engine, LaunchPlan plan, String image, boolean forcePull,
-      Map<String, String> environment) throws EngineException {
+      Map<String, String> environment, Consumer<String> progress) throws EngineException {
     PullOptions options = PullOptions.defaults().withForcePull(forcePull);
     Optional<Path> config = credentials(plan.directory(), environment);
     if (config.isPresent()) {
@@ -37,8 +40,13 @@ final class ImagePull {
     TaskLog log = new TaskLog(plan.taskId(), plan.directory(), plan.inSandbox());
     ProgressThrottle throttle = new ProgressThrottle(System::nanoTime);
     PullResult pulled = new PullStep(engine, options, (ref, summary) -> {
-      if (throttle.noteDue()) {
+      boolean note = throttle.noteDue();
+      boolean update = throttle.updateDue();
+      if (note) {
         log.note("Pulling " + ref + ": " + summary.text());
+      }
+      if (update) {
+        progress.accept("Pulling " + ref + ": " + summary.text());
       }
     }).pull(image);
     log.note(pulled.text());

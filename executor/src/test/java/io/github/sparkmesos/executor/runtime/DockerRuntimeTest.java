@@ -50,8 +50,13 @@ class DockerRuntimeTest {
 
   @Test
   void theCommandRunsInAContainerWithTheTaskDirectoryAsItsSandbox(@TempDir Path dir) throws Exception {
-    RunningTask task = runtime().start(plan(dir, "ok",
-        "echo \"$GREETING from $PWD $MESOS_SANDBOX\"; echo to-stderr >&2; touch made-inside; exit 3"));
+    DockerRuntime runtime = runtime();
+    LaunchPlan ok = plan(dir, "ok",
+        "echo \"$GREETING from $PWD $MESOS_SANDBOX\"; echo to-stderr >&2; touch made-inside; exit 3");
+    List<String> progress = new java.util.ArrayList<>();
+    runtime.prepare(ok, progress::add);
+    assertEquals(List.of(), progress, "no TASK_STARTING for an image that is present");
+    RunningTask task = runtime.start(ok);
     assertTrue(task.id().startsWith("container sme-" + EXECUTOR + "-ok"), task.id());
     assertEquals(ExitStatus.exited(3), task.exit().get(1, TimeUnit.MINUTES));
     task.allGone().get(1, TimeUnit.MINUTES);
