@@ -163,7 +163,11 @@ public final class TaskPipeline implements Runnable {
       reportKilledBeforeStart("while fetching its URIs");
     } catch (LaunchFailedException e) {
       undoAll(undo);
-      reporter.status(TaskState.TASK_FAILED, Reason.REASON_CONTAINER_LAUNCH_FAILED, e.getMessage());
+      if (killRequested()) {
+        reportKilledBeforeStart("while it was prepared (" + e.getMessage() + ")"); // a kill cut a pull short
+      } else {
+        reporter.status(TaskState.TASK_FAILED, Reason.REASON_CONTAINER_LAUNCH_FAILED, e.getMessage());
+      }
     }
   }
 
