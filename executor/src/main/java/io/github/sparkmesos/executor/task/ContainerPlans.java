@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.mesos.v1.Protos.ContainerInfo;
-import org.apache.mesos.v1.Protos.ContainerInfo.DockerInfo;
 import org.apache.mesos.v1.Protos.Image;
 import org.apache.mesos.v1.Protos.NetworkInfo;
 import org.apache.mesos.v1.Protos.Resource;
@@ -42,7 +41,7 @@ final class ContainerPlans {
   static final String NETWORK = "spark.mesos.network.name";
   static final String NETWORK_LABELS = "spark.mesos.network.labels";
   static final String CONTAINERIZER = "spark.mesos.containerizer";
-  private static final String CONTAINER = "TaskInfo.container";
+  static final String CONTAINER = "TaskInfo.container";
 
   /** The container of a plan, the containerizer it asks for, and what of the input is ignored. */
   record Result(Optional<ContainerSpec> container, LaunchPlan.Containerizer containerizer, List<String> warnings) {}
@@ -84,11 +83,11 @@ final class ContainerPlans {
 
     // Spark's settings are parsed whether or not they are used, so a malformed one is always an error
     Optional<List<Volume>> confVolumes = conf.get(VOLUMES).isPresent()
-        ? Optional.of(sparkVolumes(conf, policy)) : Optional.empty();
+        ? Optional.of(SparkDockerSettings.volumes(conf, policy)) : Optional.empty();
     Optional<List<PortMapping>> confPorts = conf.get(PORTMAPS).isPresent()
-        ? Optional.of(sparkPortMaps(conf)) : Optional.empty();
+        ? Optional.of(SparkDockerSettings.portMaps(conf)) : Optional.empty();
     Optional<List<Parameter>> confParameters = conf.get(PARAMETERS).isPresent()
-        ? Optional.of(sparkParameters(conf, policy)) : Optional.empty();
+        ? Optional.of(SparkDockerSettings.parameters(conf, policy)) : Optional.empty();
     Optional<String> confNetwork = conf.get(NETWORK);
     Map<String, String> confLabels = SparkLabels.parse(conf.get(NETWORK_LABELS).orElse(""), CONF + NETWORK_LABELS);
 
@@ -122,7 +121,7 @@ final class ContainerPlans {
         warnings.add(overridden(CONTAINER + ".volumes", VOLUMES));
       }
     } else {
-      volumes = info == null ? List.of() : taskInfoVolumes(info, policy, warnings);
+      volumes = info == null ? List.of() : TaskInfoContainer.volumes(info, policy, warnings);
     }
 
     List<PortMapping> ports = List.of();
@@ -140,7 +139,7 @@ final class ContainerPlans {
         warnings.add(overridden(CONTAINER + ".docker.port_mappings", PORTMAPS));
       }
     } else if (docker) {
-      ports = taskInfoPorts(info.getDocker());
+      ports = TaskInfoContainer.ports(info.getDocker());
       portsField = CONTAINER + ".docker.port_mappings";
       for (int i = 0; i < ports.size(); i++) {
         portNames.add(portsField + "[" + i + "] (" + ports.get(i) + ")");
@@ -152,7 +151,7 @@ final class ContainerPlans {
         warnings.add(overridden(CONTAINER + ".docker.parameters", PARAMETERS));
       }
     } else if (docker) {
-      parameters = taskInfoParameters(info.getDocker(), policy);
+      parameters = TaskInfoContainer.parameters(info.getDocker(), policy);
       parametersField = CONTAINER + ".docker.parameters";
     }
 
@@ -166,7 +165,7 @@ final class ContainerPlans {
         warnings.add(overridden(CONTAINER + ".docker.network and network_infos", NETWORK));
       }
     } else if (docker) {
-      network = taskInfoNetwork(info);
+      network = TaskInfoContainer.network(info);
       labels = info.getNetworkInfosCount() > 0 ? labels(info.getNetworkInfos(0)) : Map.of();
     } else {
       network = NetworkMode.HOST;
@@ -267,186 +266,14 @@ final class ContainerPlans {
     }
   }
 
-  private static String overridden(String field, String key) {
+  static String overridden(String field, String key) {
     return field + " is ignored: the document's " + key + " wins";
   }
 
   // ---- Spark's parsers (MesosSchedulerBackendUtil), spark-on-mesos.md §2
 
-  /** {@code [host-dir:]container-dir[:rw|:ro]}, the cases tried in Spark's order. */
-  static List<Volume> sparkVolumes(SparkConf conf, DockerPolicy policy) throws InvalidTaskException {
-    List<Volume> volumes = new ArrayList<>();
-    List<String> entries = conf.list(VOLUMES);
-    for (int i = 0; i < entries.size(); i++) {
-      String entry = entries.get(i);
-      String field = CONF + VOLUMES + "[" + i + "] ('" + entry + "')";
-      String[] parts = entry.split(":"); // as Scala's split: trailing empty parts are dropped
-      String host = null;
-      String container;
-      boolean readOnly = false;
-      if (parts.length == 1) {
-        container = parts[0];
-      } else if (parts.length == 2 && (parts[1].equals("rw") || parts[1].equals("ro"))) {
-        container = parts[0];
-        readOnly = parts[1].equals("ro");
-      } else if (parts.length == 2) {
-        host = parts[0];
-        container = parts[1];
-      } else if (parts.length == 3 && (parts[2].equals("rw") || parts[2].equals("ro"))) {
-        host = parts[0];
-        container = parts[1];
-        readOnly = parts[2].equals("ro");
-      } else {
-        throw new InvalidTaskException(field, "expected [host-dir:]container-dir[:rw|:ro] (modes are lowercase;"
-            + " paths cannot contain ':')");
-      }
-      if (host == null) {
-        throw new InvalidTaskException(field, "has no host directory: Mesos's Docker containerizer needs a host"
-            + " path or a Docker volume for every volume ('Host path or volume source is required')");
-      }
-      if (host.isEmpty() || container.isEmpty()) {
-        throw new InvalidTaskException(field, "a path is empty");
-      }
-      Volume volume = volume(host, container, readOnly, Optional.empty(), field);
-      check(() -> policy.checkVolume(volume, field));
-      volumes.add(volume);
-    }
-    return volumes;
-  }
 
-  /** {@code host_port:container_port[:tcp|:udp]}. */
-  static List<PortMapping> sparkPortMaps(SparkConf conf) throws InvalidTaskException {
-    List<PortMapping> ports = new ArrayList<>();
-    List<String> entries = conf.list(PORTMAPS);
-    for (int i = 0; i < entries.size(); i++) {
-      String entry = entries.get(i);
-      String field = CONF + PORTMAPS + "[" + i + "] ('" + entry + "')";
-      String[] parts = entry.split(":");
-      if (parts.length != 2 && parts.length != 3) {
-        throw new InvalidTaskException(field, "expected host_port:container_port[:udp|:tcp]");
-      }
-      ports.add(portMapping(parts[0], parts[1], parts.length == 3 ? parts[2] : "tcp", field));
-    }
-    return ports;
-  }
-
-  /** {@code key=value}, split at the first {@code =}; each checked against the docker run catalogue. */
-  static List<Parameter> sparkParameters(SparkConf conf, DockerPolicy policy) throws InvalidTaskException {
-    List<Parameter> parameters = new ArrayList<>();
-    List<String> entries = conf.list(PARAMETERS);
-    for (int i = 0; i < entries.size(); i++) {
-      String entry = entries.get(i);
-      String where = CONF + PARAMETERS + "[" + i + "]";
-      int eq = entry.indexOf('=');
-      if (eq < 0) {
-        throw new InvalidTaskException(where + " ('" + entry + "')", "expected key=value");
-      }
-      parameters.add(parameter(new Parameter(entry.substring(0, eq), entry.substring(eq + 1)), where, policy));
-    }
-    return parameters;
-  }
-
-  // ---- TaskInfo.container, as Mesos's Docker containerizer reads it (contract §3.7, §3.8, §4.3)
-
-  private static List<Volume> taskInfoVolumes(ContainerInfo info, DockerPolicy policy, List<String> warnings)
-      throws InvalidTaskException {
-    List<Volume> volumes = new ArrayList<>();
-    Optional<String> driver = info.getType() == ContainerInfo.Type.DOCKER && info.getDocker().hasVolumeDriver()
-        ? Optional.of(info.getDocker().getVolumeDriver()) : Optional.empty();
-    for (int i = 0; i < info.getVolumesCount(); i++) {
-      org.apache.mesos.v1.Protos.Volume v = info.getVolumes(i);
-      String field = CONTAINER + ".volumes[" + i + "]";
-      boolean readOnly = v.getMode() == org.apache.mesos.v1.Protos.Volume.Mode.RO;
-      String container = v.getContainerPath();
-      if (container.isEmpty()) {
-        throw new InvalidTaskException(field + ".container_path", "is required");
-      }
-      if (v.hasImage()) {
-        throw new InvalidTaskException(field + ".image", "image volumes are not supported");
-      }
-      Volume volume;
-      if (v.hasHostPath()) {
-        volume = volume(v.getHostPath(), container, readOnly, driver, field + ".host_path");
-      } else if (v.hasSource()) {
-        org.apache.mesos.v1.Protos.Volume.Source source = v.getSource();
-        switch (source.getType()) {
-          case DOCKER_VOLUME -> {
-            Map<String, String> options = new LinkedHashMap<>();
-            source.getDockerVolume().getDriverOptions().getParameterList()
-                .forEach(p -> options.put(p.getKey(), p.getValue()));
-            volume = build(() -> new Volume(Volume.Kind.NAMED_VOLUME, source.getDockerVolume().getName(), container,
-                readOnly, source.getDockerVolume().hasDriver() ? Optional.of(source.getDockerVolume().getDriver())
-                    : Optional.empty(), options), field + ".source.docker_volume");
-          }
-          case SANDBOX_PATH -> {
-            if (source.getSandboxPath().getType()
-                == org.apache.mesos.v1.Protos.Volume.Source.SandboxPath.Type.PARENT) {
-              throw new InvalidTaskException(field + ".source.sandbox_path", "type PARENT needs a parent container;"
-                  + " this task has none");
-            }
-            volume = build(() -> Volume.sandbox(source.getSandboxPath().getPath(), container, readOnly),
-                field + ".source.sandbox_path");
-          }
-          case HOST_PATH -> volume = build(() -> Volume.hostPath(source.getHostPath().getPath(), container, readOnly),
-              field + ".source.host_path");
-          case SECRET -> {
-            warnings.add(field + " (a SECRET volume at '" + container + "') is not mounted in the container:"
-                + " file secrets are delivered by the secrets stage");
-            continue;
-          }
-          default -> throw new InvalidTaskException(field + ".source.type", source.getType()
-              + " volumes are not supported (DOCKER_VOLUME, SANDBOX_PATH, HOST_PATH are)");
-        }
-      } else {
-        throw new InvalidTaskException(field, "host path or volume source is required (as Mesos)");
-      }
-      Volume checked = volume;
-      check(() -> policy.checkVolume(checked, field));
-      volumes.add(volume);
-    }
-    return volumes;
-  }
-
-  private static List<PortMapping> taskInfoPorts(DockerInfo docker) throws InvalidTaskException {
-    List<PortMapping> ports = new ArrayList<>();
-    for (int i = 0; i < docker.getPortMappingsCount(); i++) {
-      DockerInfo.PortMapping m = docker.getPortMappings(i);
-      String field = CONTAINER + ".docker.port_mappings[" + i + "]";
-      ports.add(portMapping(Integer.toUnsignedString(m.getHostPort()), Integer.toUnsignedString(m.getContainerPort()),
-          m.hasProtocol() ? m.getProtocol() : "tcp", field));
-    }
-    return ports;
-  }
-
-  private static List<Parameter> taskInfoParameters(DockerInfo docker, DockerPolicy policy)
-      throws InvalidTaskException {
-    List<Parameter> parameters = new ArrayList<>();
-    for (int i = 0; i < docker.getParametersCount(); i++) {
-      parameters.add(parameter(new Parameter(docker.getParameters(i).getKey(), docker.getParameters(i).getValue()),
-          CONTAINER + ".docker.parameters[" + i + "]", policy));
-    }
-    return parameters;
-  }
-
-  /** {@code DockerInfo.network} (default HOST); USER needs exactly one named {@code network_infos}. */
-  private static NetworkMode taskInfoNetwork(ContainerInfo info) throws InvalidTaskException {
-    return switch (info.getDocker().getNetwork()) {
-      case HOST -> NetworkMode.HOST;
-      case BRIDGE -> NetworkMode.BRIDGE;
-      case NONE -> NetworkMode.NONE;
-      case USER -> {
-        if (info.getNetworkInfosCount() != 1 || !info.getNetworkInfos(0).hasName()) {
-          throw new InvalidTaskException(CONTAINER + ".network_infos",
-              "a USER network needs exactly one network_infos entry with a name (as Mesos)");
-        }
-        yield network(info.getNetworkInfos(0).getName(), CONTAINER + ".network_infos[0].name");
-      }
-    };
-  }
-
-  // ---- shared
-
-  private static Volume volume(String host, String container, boolean readOnly, Optional<String> driver, String field)
+  static Volume volume(String host, String container, boolean readOnly, Optional<String> driver, String field)
       throws InvalidTaskException {
     if (host.startsWith("/")) {
       return build(() -> Volume.hostPath(host, container, readOnly), field);
@@ -457,21 +284,21 @@ final class ContainerPlans {
     return build(() -> Volume.sandbox(host, container, readOnly), field); // Mesos: relative to the sandbox
   }
 
-  private static PortMapping portMapping(String host, String container, String protocol, String field)
+  static PortMapping portMapping(String host, String container, String protocol, String field)
       throws InvalidTaskException {
     int hostPort = port(host, "host port", field);
     int containerPort = port(container, "container port", field);
     return build(() -> new PortMapping(hostPort, containerPort, PortMapping.Protocol.parse(protocol)), field);
   }
 
-  private static int port(String text, String what, String field) throws InvalidTaskException {
+  static int port(String text, String what, String field) throws InvalidTaskException {
     if (!text.matches("[0-9]{1,5}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
       throw new InvalidTaskException(field, what + " '" + text + "' is not a number in 1-65535");
     }
     return Integer.parseInt(text);
   }
 
-  private static Parameter parameter(Parameter given, String where, DockerPolicy policy) throws InvalidTaskException {
+  static Parameter parameter(Parameter given, String where, DockerPolicy policy) throws InvalidTaskException {
     try {
       Parameter checked = DockerParameters.check(given, where);
       policy.checkParameter(checked, where);
@@ -481,7 +308,7 @@ final class ContainerPlans {
     }
   }
 
-  private static NetworkMode network(String name, String field) throws InvalidTaskException {
+  static NetworkMode network(String name, String field) throws InvalidTaskException {
     return build(() -> NetworkMode.parse(name), field);
   }
 
@@ -513,11 +340,11 @@ final class ContainerPlans {
             .toList()));
   }
 
-  private interface Check {
+  interface Check {
     void run() throws DockerSettingException;
   }
 
-  private static void check(Check check) throws InvalidTaskException {
+  static void check(Check check) throws InvalidTaskException {
     try {
       check.run();
     } catch (DockerSettingException e) {
@@ -525,11 +352,11 @@ final class ContainerPlans {
     }
   }
 
-  private interface Build<T> {
+  interface Build<T> {
     T get();
   }
 
-  private static <T> T build(Build<T> build, String field) throws InvalidTaskException {
+  static <T> T build(Build<T> build, String field) throws InvalidTaskException {
     try {
       return build.get();
     } catch (IllegalArgumentException e) {
