@@ -13,6 +13,7 @@ import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.task.LaunchPlans;
+import io.github.sparkmesos.executor.task.TaskValidation;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
 import io.github.sparkmesos.docker.DockerPolicy;
@@ -92,21 +93,13 @@ final class TaskLaunches {
     LaunchPlans.Context context = new LaunchPlans.Context(user, sparkHome, sandbox, flags, dockerPolicy,
         dockerExecutor);
     try {
-      LaunchPlan plan = group != null ? LaunchPlans.forCommandTask(task, context)
-          : task.hasCommand() && dockerExecutor.isPresent()
-              ? LaunchPlans.forAgentDockerTask(task, context, dockerExecutor.get())
-          : task.hasCommand() ? LaunchPlans.forAgentCommandTask(task, context)
-          : LaunchPlans.forSparkTask(task, context);
+      LaunchPlan plan = TaskValidation.plan(task, group != null, context, dockerPolicyError);
       plan.secretValues().forEach(Log.redactor()::add);
-      if (plan.container().isPresent() && dockerPolicyError.isPresent()) {
-        throw new LaunchFailedException("the operator's Docker policy is malformed, so no container is started: "
-            + dockerPolicyError.get());
-      }
       TaskRuntime runtime = runtimes.select(plan);
       return new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
           plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter);
     } catch (InvalidTaskException e) {
-      throw new Refused(TaskStatus.Reason.REASON_TASK_INVALID, "Invalid task: " + e.getMessage());
+      throw new Refused(TaskStatus.Reason.REASON_TASK_INVALID, TaskValidation.invalidMessage(e));
     } catch (LaunchFailedException e) {
       throw new Refused(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, e.getMessage());
     }

@@ -2,6 +2,7 @@ package io.github.sparkmesos.executor.runtime;
 
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.task.TaskValidation;
 import java.util.function.Supplier;
 
 /**
@@ -24,12 +25,8 @@ public final class Runtimes {
     if (plan.container().isEmpty()) {
       return process;
     }
+    TaskValidation.requireSupportedContainerizer(plan);
     String image = plan.container().get().image().toString();
-    if (plan.containerizer() == LaunchPlan.Containerizer.MESOS) {
-      throw new LaunchFailedException("image '" + image + "' is asked of the Mesos containerizer"
-          + " (spark.mesos.containerizer=mesos, or a TaskInfo.container of type MESOS), which this executor does not"
-          + " provide; use spark.mesos.containerizer=docker, or run without spark.mesos.executor.docker.image");
-    }
     if (dockerRuntime == null) {
       try {
         dockerRuntime = docker.get();
