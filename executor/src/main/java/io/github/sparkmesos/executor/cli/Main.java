@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code spark-mesos-executor [executor|harness|fetch|entrypoint] ...}: the ways in. The demo and the benchmarks are
+ * {@code spark-mesos-executor [executor|harness|check|fetch|entrypoint] ...}: the ways in. The demo and the benchmarks are
  * the tools module's (io.github.sparkmesos.tools.ToolsMain), which hands every other mode to this class.
  */
 public final class Main {
@@ -18,6 +18,9 @@ public final class Main {
                                   run as a Mesos executor (the agent sets MESOS_* in the environment)
              spark-mesos-executor harness TASK.json [options]
                                   play a Mesos agent on loopback and run the executor under it
+             spark-mesos-executor check TASK.json [--command-executor] [--framework-user USER] [--sandbox DIR]
+                                  print the launch plan the executor would carry out for each task (secrets
+                                  masked), or exit 1 with the first task's error
              spark-mesos-executor fetch [--sandbox DIR] [--cache DIR] [--sha256 HEX] URI...
                                   run the fetcher alone, to debug a URI
              spark-mesos-executor entrypoint [--] CMD [ARGS...]
@@ -39,6 +42,10 @@ public final class Main {
       return switch (mode) {
         case "executor" -> ExecutorMain.run(rest, System.getenv());
         case "harness" -> harness(rest);
+        case "check" -> {
+          Log.component("check");
+          yield Check.run(rest, System.getenv(), System.out, System.err);
+        }
         case "entrypoint" -> io.github.sparkmesos.executor.entrypoint.Entrypoint.run(rest, System.getenv(), System.err);
         case "fetch" -> {
           Log.component("fetch");

@@ -26,7 +26,11 @@ import org.apache.mesos.v1.Protos.TaskInfo;
 public record TaskFile(List<TaskInfo> tasks, boolean group) {
 
   public static TaskFile read(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+  }
+
+  /** @param file what the text came from, for error messages */
+  public static TaskFile parse(String text, String file) {
     List<TaskInfo> tasks = new ArrayList<>();
     boolean group = false;
     try {
