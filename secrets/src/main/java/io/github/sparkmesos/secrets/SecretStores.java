@@ -3,6 +3,7 @@ package io.github.sparkmesos.secrets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,9 +55,14 @@ public final class SecretStores {
     Map<String, SecretResolverProvider> byScheme = new LinkedHashMap<>();
     byScheme.put("file", new FileSecretStore.Provider());
     byScheme.put("vault", new VaultKv2Resolver.Provider());
-    for (SecretResolverProvider p : ServiceLoader.load(SecretResolverProvider.class,
-        loader != null ? loader : SecretStores.class.getClassLoader())) {
-      byScheme.putIfAbsent(p.scheme(), p);
+    try {
+      for (SecretResolverProvider p : ServiceLoader.load(SecretResolverProvider.class,
+          loader != null ? loader : SecretStores.class.getClassLoader())) {
+        byScheme.putIfAbsent(p.scheme(), p);
+      }
+    } catch (ServiceConfigurationError e) {
+      throw new IllegalArgumentException(STORE_VARIABLE + ": a secret store plug-in cannot be loaded: "
+          + e.getMessage(), e);
     }
     return byScheme;
   }

@@ -2,10 +2,12 @@ package io.github.sparkmesos.secrets;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -112,12 +114,20 @@ public final class VaultKv2Resolver implements SecretResolver {
           throw new SecretException(ref, "Vault answered HTTP " + code + " for " + url);
         }
         failure = "Vault answered HTTP " + code + " for " + url;
+      } catch (SSLException e) {
+        throw new SecretException(ref, "the TLS handshake with " + url.host() + ":" + url.port()
+            + " failed; is Vault's certificate signed by the CA of " + CA_FILE_VARIABLE + "? (" + e.getMessage()
+            + ")", e); // not retried: a certificate the CA did not sign stays unsigned
+      } catch (SocketTimeoutException e) {
+        failure = "Vault at " + url + " did not answer within the timeouts (connect " + settings.connectTimeout()
+            + ", read " + settings.readTimeout() + ")";
+        cause = e;
       } catch (IOException e) {
         failure = "cannot read " + url + " from Vault: " + e;
         cause = e;
-        if (e instanceof javax.net.ssl.SSLException) {
-          throw new SecretException(ref, failure, e); // a certificate the CA did not sign is not retried
-        }
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new SecretException(ref, "interrupted while reading " + url, cause);
       }
       if (attempt >= settings.maxAttempts()) {
         throw new SecretException(ref, failure + " (after " + attempt + " attempts)", cause);

@@ -30,13 +30,15 @@ class NoValueInMessagesTest {
         Duration.ZERO);
     try (VaultStandIn vault = new VaultStandIn(TOKEN)) {
       vault.secret("kv/two", Map.of("a", VALUE, "b", OTHER))
-          .rawData("kv/number", "{\"k\":{\"nested\":\"" + VALUE + "\"}}")
+          .rawData("kv/nested", "{\"k\":{\"nested\":\"" + VALUE + "\"}}")
+          .rawData("kv/number", "{\"k\":42,\"other\":\"" + VALUE + "\"}")
           .answer("kv/broken", "{\"data\":{\"data\":{\"k\":\"" + VALUE + "\",")
           .answer("kv/deleted", "{\"data\":{\"data\":null,\"metadata\":{\"note\":\"" + VALUE + "\"}}}");
       VaultKv2Resolver r = new VaultKv2Resolver(vault.url(), token, TestPki.caPem(), fast);
       assertAbsent(r.toString(), TOKEN, VALUE, OTHER);
       for (SecretReference ref : new SecretReference[] {SecretReference.of("kv/two"),
-          SecretReference.of("kv/two", "c"), SecretReference.of("kv/number", "k"),
+          SecretReference.of("kv/two", "c"), SecretReference.of("kv/nested", "k"),
+          SecretReference.of("kv/number", "k"),
           SecretReference.of("kv/broken", "k"), SecretReference.of("kv/deleted", "k")}) {
         SecretException e = assertThrows(SecretException.class, () -> r.resolve(ref));
         assertAbsent(e, TOKEN, VALUE, OTHER);

@@ -102,16 +102,16 @@ class VaultKv2ResolverTest {
     vault.hang("secret/slow");
     VaultSettings quick = new VaultSettings(Duration.ofSeconds(5), Duration.ofMillis(300), 2, Duration.ofMillis(1),
         Duration.ofMillis(5));
-    refused(resolver(quick), SecretReference.of("secret/slow", "k"), "timeout");
+    refused(resolver(quick), SecretReference.of("secret/slow", "k"), "did not answer within the timeouts");
     assertEquals(2, vault.requests("secret/slow"), "a timeout is retried");
   }
 
   @Test
   void aServerTheCaDidNotSignIsRefused() throws Exception {
     VaultKv2Resolver other = new VaultKv2Resolver(vault.url(), tokenFile, TestPki.otherCaPem(), FAST);
-    refused(other, SecretReference.of("secret/app/db", "password"), "cannot read");
+    refused(other, SecretReference.of("secret/app/db", "password"), "TLS handshake");
     VaultKv2Resolver jdkTrust = new VaultKv2Resolver(vault.url(), tokenFile, null, FAST);
-    refused(jdkTrust, SecretReference.of("secret/app/db", "password"), "cannot read");
+    refused(jdkTrust, SecretReference.of("secret/app/db", "password"), "TLS handshake");
     assertEquals(0, vault.requests("secret/app/db"), "no request got past the handshake");
   }
 
