@@ -206,6 +206,7 @@ class CheckTest {
       assertEquals(0, Main.run(List.of("help")));
     } finally {
       System.setOut(stdout);
+      io.github.sparkmesos.executor.util.Log.component("executor"); // the mode names the log; the next tests' is this
     }
     assertEquals(0, code);
     assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("task main\n"), out.toString());
