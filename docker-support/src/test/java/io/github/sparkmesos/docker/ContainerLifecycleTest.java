@@ -11,14 +11,12 @@ import io.github.sparkmesos.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The container steps against the real engine, checked by inspecting the real containers. */
@@ -26,32 +24,11 @@ class ContainerLifecycleTest {
 
   private static final Duration LIMIT = Duration.ofSeconds(60);
 
-  private DockerEngine engine;
-  private ContainerLifecycle lifecycle;
-  private final List<String> made = new ArrayList<>();
-  private final String run = UUID.randomUUID().toString();
+  @RegisterExtension
+  final TestContainers containers = new TestContainers();
 
   @TempDir
   Path dir;
-
-  @BeforeEach
-  void connect() throws Exception {
-    engine = TestEngine.get();
-    lifecycle = new ContainerLifecycle(engine);
-  }
-
-  @AfterEach
-  void removeOurs() throws Exception {
-    for (String id : made) {
-      lifecycle.remove(id);
-    }
-  }
-
-  private String create(ContainerConfig.Builder spec) throws EngineException {
-    String id = lifecycle.create(spec.labels(TestEngine.labels(run)).build());
-    made.add(id);
-    return id;
-  }
 
   @Test
   void createStartWaitWithEnvBindsLabelsAndWorkingDir() throws Exception {
@@ -59,7 +36,7 @@ class ContainerLifecycleTest {
     Path rw = Files.createDirectories(dir.resolve("rw"));
     Files.writeString(ro.resolve("hello"), "from the host\n");
     String name = TestEngine.name("create");
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name)
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name)
         .command("sh", "-c", "cat /in/hello > /out/copied; pwd > /out/pwd; echo \"$FOO|$BAR\" > /out/env;"
             + " if touch /in/written 2>/dev/null; then echo ro-writable > /out/ro; else echo ro-denied > /out/ro; fi;"
             + " exit 3")
@@ -67,12 +44,12 @@ class ContainerLifecycleTest {
         .workingDir("/out").bind(ro + ":/in:ro").bind(rw + ":/out").networkMode("none")
         .memoryBytes(64L << 20).cpuShares(512).label("sme.task", "task-1"));
 
-    InspectContainerResponse created = engine.client().inspectContainerCmd(id).exec();
+    InspectContainerResponse created = containers.engine.client().inspectContainerCmd(id).exec();
     assertEquals("/" + name, created.getName());
     assertTrue(Arrays.asList(created.getConfig().getEnv()).containsAll(List.of("FOO=bar", "BAR=with space; and $(no expansion)")));
     assertEquals("/out", created.getConfig().getWorkingDir());
     assertEquals("task-1", created.getConfig().getLabels().get("sme.task"));
-    assertEquals(run, created.getConfig().getLabels().get(TestEngine.LABEL));
+    assertEquals(containers.run, created.getConfig().getLabels().get(TestEngine.LABEL));
     assertEquals("none", created.getHostConfig().getNetworkMode());
     assertEquals(64L << 20, created.getHostConfig().getMemory());
     assertEquals(64L << 20, created.getHostConfig().getMemorySwap());
@@ -80,8 +57,8 @@ class ContainerLifecycleTest {
     List<String> binds = Arrays.stream(created.getHostConfig().getBinds()).map(Bind::toString).toList();
     assertEquals(List.of(ro + ":/in:ro", rw + ":/out:rw"), binds);
 
-    lifecycle.start(id);
-    ContainerExit exit = lifecycle.awaitExit(id, LIMIT).orElseThrow();
+    containers.lifecycle.start(id);
+    ContainerExit exit = containers.lifecycle.awaitExit(id, LIMIT).orElseThrow();
 
     assertEquals(new ContainerExit(3, false), exit);
     assertEquals("Container exited with status 3", exit.message());
@@ -96,13 +73,13 @@ class ContainerLifecycleTest {
   void logsLandInTheTwoFilesAppended() throws Exception {
     Path stdout = Files.writeString(dir.resolve("stdout"), "fetcher was here\n");
     Path stderr = dir.resolve("stderr");
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("logs"))
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("logs"))
         .command("sh", "-c", "echo out-1; echo err-1 >&2; echo out-2; echo err-2 >&2"));
-    lifecycle.start(id);
-    try (ContainerLogs logs = lifecycle.logs(id, stdout, stderr)) {
+    containers.lifecycle.start(id);
+    try (ContainerLogs logs = containers.lifecycle.logs(id, stdout, stderr)) {
       assertTrue(logs.awaitEnd(LIMIT), "the log stream ends when the container stops");
     }
-    assertEquals(0, lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
+    assertEquals(0, containers.lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
     assertEquals("fetcher was here\nout-1\nout-2\n", Files.readString(stdout));
     assertEquals("err-1\nerr-2\n", Files.readString(stderr));
   }
@@ -110,74 +87,75 @@ class ContainerLifecycleTest {
   @Test
   void stopOfAContainerIgnoringTermKillsItAfterTheGracePeriod() throws Exception {
     Path signals = Files.createDirectories(dir.resolve("signals"));
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("stop"))
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("stop"))
         .bind(signals + ":/signals")
         .command("sh", "-c", "trap '' TERM; touch /signals/ready; while true; do sleep 1; done"));
-    lifecycle.start(id);
+    containers.lifecycle.start(id);
     Waits.awaitFile(signals.resolve("ready"));
 
     Duration grace = Duration.ofSeconds(1);
     long start = System.nanoTime();
-    lifecycle.stop(id, grace);
+    containers.lifecycle.stop(id, grace);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertTrue(took.compareTo(grace) >= 0, "TERM was ignored, so the stop waits for the grace period: " + took);
     assertTrue(took.compareTo(grace.plusSeconds(1)) < 0, "stopped within grace + 1 s: " + took);
-    ContainerExit exit = lifecycle.awaitExit(id, LIMIT).orElseThrow();
+    ContainerExit exit = containers.lifecycle.awaitExit(id, LIMIT).orElseThrow();
     assertEquals(137, exit.code());
     assertEquals(9, exit.signal());
     assertFalse(exit.oomKilled());
-    lifecycle.stop(id, grace); // a stopped container: no error
+    containers.lifecycle.stop(id, grace); // a stopped container: no error
   }
 
   @Test
   void outOfMemoryIsReported() throws Exception {
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("oom"))
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("oom"))
         .memoryBytes(8L << 20).command("sh", "-c", "head -c 64m /dev/zero | tail"));
-    lifecycle.start(id);
-    ContainerExit exit = lifecycle.awaitExit(id, LIMIT).orElseThrow();
+    containers.lifecycle.start(id);
+    ContainerExit exit = containers.lifecycle.awaitExit(id, LIMIT).orElseThrow();
     assertTrue(exit.oomKilled(), "OOMKilled: " + exit);
     assertTrue(exit.code() != 0, exit.message());
   }
 
   @Test
   void awaitExitGivesUpAfterItsLimit() throws Exception {
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("wait"))
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("wait"))
         .command("sh", "-c", "while true; do sleep 1; done"));
-    lifecycle.start(id);
-    assertTrue(lifecycle.awaitExit(id, Duration.ofMillis(200)).isEmpty());
-    lifecycle.kill(id);
-    assertEquals(137, lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
+    containers.lifecycle.start(id);
+    assertTrue(containers.lifecycle.awaitExit(id, Duration.ofMillis(200)).isEmpty());
+    containers.lifecycle.kill(id);
+    assertEquals(137, containers.lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
   }
 
   @Test
   void removeLeftoversRemovesLabelledContainersAndOnlyThose() throws Exception {
     String other = UUID.randomUUID().toString();
-    String running = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-running"))
+    String running = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-running"))
         .label("sme.executor", other).command("sh", "-c", "while true; do sleep 1; done"));
-    String stopped = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-created"))
+    String stopped = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("left-created"))
         .label("sme.executor", other).command("true"));
-    String kept = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("kept"))
+    String kept = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("kept"))
         .label("sme.executor", "another-" + other).command("true"));
-    lifecycle.start(running);
+    containers.lifecycle.start(running);
 
-    List<String> removed = lifecycle.removeLeftovers(Map.of("sme.executor", other, TestEngine.LABEL, run));
+    List<String> removed = containers.lifecycle.removeLeftovers(Map.of("sme.executor", other, TestEngine.LABEL,
+        containers.run));
 
     assertEquals(2, removed.size(), removed.toString());
     assertGone(running);
     assertGone(stopped);
-    assertEquals(kept, engine.client().inspectContainerCmd(kept).exec().getId());
-    assertEquals(List.of(), lifecycle.removeLeftovers(Map.of("sme.executor", other)));
+    assertEquals(kept, containers.engine.client().inspectContainerCmd(kept).exec().getId());
+    assertEquals(List.of(), containers.lifecycle.removeLeftovers(Map.of("sme.executor", other)));
   }
 
   @Test
   void removeOfAMissingContainerIsNoError() throws Exception {
-    lifecycle.remove(TestEngine.name("never-made"));
+    containers.lifecycle.remove(TestEngine.name("never-made"));
   }
 
   private void assertGone(String id) {
     try {
-      engine.client().inspectContainerCmd(id).exec();
+      containers.engine.client().inspectContainerCmd(id).exec();
       throw new AssertionError("container " + id + " is still there");
     } catch (NotFoundException expected) {
       // removed

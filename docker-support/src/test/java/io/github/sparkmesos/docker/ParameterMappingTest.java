@@ -18,14 +18,12 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,32 +35,11 @@ class ParameterMappingTest {
   private static final Duration LIMIT = Duration.ofSeconds(60);
   private static final String PREFIX = "sme-test-dparams-";
 
-  private DockerEngine engine;
-  private ContainerLifecycle lifecycle;
-  private final List<String> made = new ArrayList<>();
-  private final String run = UUID.randomUUID().toString();
+  @RegisterExtension
+  final TestContainers containers = new TestContainers();
 
   @TempDir
   Path dir;
-
-  @BeforeEach
-  void connect() throws Exception {
-    engine = TestEngine.get();
-    lifecycle = new ContainerLifecycle(engine);
-  }
-
-  @AfterEach
-  void removeOurs() throws Exception {
-    for (String id : made) {
-      lifecycle.remove(id);
-    }
-  }
-
-  private String create(ContainerConfig.Builder spec) throws EngineException {
-    String id = lifecycle.create(spec.labels(TestEngine.labels(run)).build());
-    made.add(id);
-    return id;
-  }
 
   private static String name(String what) {
     return PREFIX + what + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -72,7 +49,7 @@ class ParameterMappingTest {
   void everyParameterLandsWhereDockerRunPutsItAndTheContainerRunsWithIt() throws Exception {
     Path vol = Files.createDirectories(dir.resolve("vol"));
     Files.writeString(vol.resolve("in"), "from the volume\n");
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("many"))
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("many"))
         .entrypoint("/bin/false").command("-c", "id -u; id -G; ulimit -n; ulimit -u; cat /proc/sys/kernel/msgmax;"
             + " hostname; grep -E 'foo|bar' /etc/hosts; grep nameserver /etc/resolv.conf; pwd; echo \"$A|$B|$FOO\";"
             + " cat /vol/in; df -k /scratch | tail -1; touch /not-writable 2>/dev/null || echo read-only")
@@ -95,7 +72,7 @@ class ParameterMappingTest {
         .parameter("pids-limit", "64").parameter("stop-signal", "SIGUSR1").parameter("stop-timeout", "7")
         .parameter("volume", vol + ":/vol:ro"));
 
-    InspectContainerResponse c = engine.client().inspectContainerCmd(id).exec();
+    InspectContainerResponse c = containers.engine.client().inspectContainerCmd(id).exec();
     HostConfig h = c.getHostConfig();
     assertArrayEquals(new String[] {"/bin/sh"}, c.getConfig().getEntrypoint(), "the parameter's entrypoint wins");
     assertEquals("-c", c.getConfig().getCmd()[0]);
@@ -104,7 +81,7 @@ class ParameterMappingTest {
         && env.indexOf("B=2") < env.indexOf("A=3"), "env parameters after the task's, in order: " + env);
     assertEquals("data", c.getConfig().getLabels().get("team"));
     assertEquals("", c.getConfig().getLabels().get("flag"));
-    assertEquals(run, c.getConfig().getLabels().get(TestEngine.LABEL));
+    assertEquals(containers.run, c.getConfig().getLabels().get(TestEngine.LABEL));
     assertEquals("1000:1000", c.getConfig().getUser());
     assertEquals(List.of("123"), h.getGroupAdd());
     assertEquals("/tmp", c.getConfig().getWorkingDir());
@@ -140,11 +117,12 @@ class ParameterMappingTest {
     assertEquals(List.of(vol + ":/vol:ro"), Arrays.stream(h.getBinds()).map(Bind::toString).toList());
 
     Path stdout = dir.resolve("stdout");
-    lifecycle.start(id);
-    try (ContainerLogs logs = lifecycle.logs(id, stdout, dir.resolve("stderr"))) {
+    containers.lifecycle.start(id);
+    try (ContainerLogs logs = containers.lifecycle.logs(id, stdout, dir.resolve("stderr"))) {
       assertTrue(logs.awaitEnd(LIMIT));
     }
-    assertEquals(0, lifecycle.awaitExit(id, LIMIT).orElseThrow().code(), Files.readString(dir.resolve("stderr")));
+    assertEquals(0, containers.lifecycle.awaitExit(id, LIMIT).orElseThrow().code(),
+        Files.readString(dir.resolve("stderr")));
     List<String> out = Files.readAllLines(stdout);
     assertEquals("1000", out.get(0));
     assertTrue(out.get(1).contains("123"), "group-add: " + out.get(1));
@@ -163,14 +141,14 @@ class ParameterMappingTest {
     int tcp = freePort();
     int udp = freePort();
     int published = freePort();
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("ports"))
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("ports"))
         .command("hostname").networkMode("bridge")
         .port(new ContainerConfig.Port(null, tcp, 8080, "tcp"))
         .port(new ContainerConfig.Port(null, udp, 8081, "udp"))
         .parameter("publish", "127.0.0.1:" + published + ":9090/tcp").parameter("expose", "7070")
         .hostname("task-host"));
 
-    InspectContainerResponse c = engine.client().inspectContainerCmd(id).exec();
+    InspectContainerResponse c = containers.engine.client().inspectContainerCmd(id).exec();
     Map<ExposedPort, Ports.Binding[]> bindings = c.getHostConfig().getPortBindings().getBindings();
     assertEquals(String.valueOf(tcp), bindings.get(ExposedPort.tcp(8080))[0].getHostPortSpec());
     assertEquals(String.valueOf(udp), bindings.get(ExposedPort.udp(8081))[0].getHostPortSpec());
@@ -180,11 +158,12 @@ class ParameterMappingTest {
         List.of(ExposedPort.tcp(8080), ExposedPort.udp(8081), ExposedPort.tcp(9090), ExposedPort.tcp(7070))));
     assertEquals("task-host", c.getConfig().getHostName());
 
-    lifecycle.start(id);
-    try (ContainerLogs logs = lifecycle.logs(id, dir.resolve("stdout"), dir.resolve("stderr"))) {
+    containers.lifecycle.start(id);
+    try (ContainerLogs logs = containers.lifecycle.logs(id, dir.resolve("stdout"), dir.resolve("stderr"))) {
       assertTrue(logs.awaitEnd(LIMIT));
     }
-    assertEquals(0, lifecycle.awaitExit(id, LIMIT).orElseThrow().code(), Files.readString(dir.resolve("stderr")));
+    assertEquals(0, containers.lifecycle.awaitExit(id, LIMIT).orElseThrow().code(),
+        Files.readString(dir.resolve("stderr")));
     List<String> out = Files.readAllLines(dir.resolve("stdout"));
     assertEquals(List.of("task-host"), out);
   }
@@ -192,32 +171,34 @@ class ParameterMappingTest {
   /** Created and inspected only: the engine of the tests may itself lack the capabilities to start one. */
   @Test
   void privileged() throws Exception {
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("privileged")).command("true")
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("privileged")).command("true")
         .privileged(true));
-    assertTrue(engine.client().inspectContainerCmd(id).exec().getHostConfig().getPrivileged());
-    String off = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("unprivileged")).command("true")
+    assertTrue(containers.engine.client().inspectContainerCmd(id).exec().getHostConfig().getPrivileged());
+    String off = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("unprivileged"))
+        .command("true")
         .privileged(true).parameter("privileged", "false"));
-    assertEquals(Boolean.FALSE, engine.client().inspectContainerCmd(off).exec().getHostConfig().getPrivileged(),
+    assertEquals(Boolean.FALSE,
+        containers.engine.client().inspectContainerCmd(off).exec().getHostConfig().getPrivileged(),
         "a parameter comes after DockerInfo.privileged and wins");
   }
 
   @Test
   void theTaskMemoryKeepsNoSwapAndAMemoryParameterAloneDoesToo() throws Exception {
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("mem")).command("true")
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("mem")).command("true")
         .memoryBytes(256L << 20).parameter("memory", "1.5g"));
-    HostConfig h = engine.client().inspectContainerCmd(id).exec().getHostConfig();
+    HostConfig h = containers.engine.client().inspectContainerCmd(id).exec().getHostConfig();
     assertEquals(3L << 29, h.getMemory());
     assertEquals(3L << 29, h.getMemorySwap());
   }
 
   @Test
   void aLogOptionWithoutADriverKeepsTheEnginesDriver() throws Exception {
-    String id = create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("logopt")).command("true")
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(name("logopt")).command("true")
         .parameter("log-opt", "max-size=1m").parameter("log-opt", "max-file=2"));
-    HostConfig h = engine.client().inspectContainerCmd(id).exec().getHostConfig();
+    HostConfig h = containers.engine.client().inspectContainerCmd(id).exec().getHostConfig();
     assertEquals(Map.of("max-size", "1m", "max-file", "2"), h.getLogConfig().getConfig());
-    lifecycle.start(id);
-    assertEquals(0, lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
+    containers.lifecycle.start(id);
+    assertEquals(0, containers.lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
   }
 
   @Test
@@ -233,7 +214,8 @@ class ParameterMappingTest {
       assertTrue(ParameterMapping.unexpressible(new Parameter(option, "x")).map(m -> !m.contains("not an option"))
           .orElse(true), "every option of the catalogue is mapped: " + option);
     }
-    EngineException e = assertThrows(EngineException.class, () -> create(ContainerConfig.builder(TestEngine.BUSYBOX)
+    EngineException e = assertThrows(EngineException.class,
+        () -> containers.create(ContainerConfig.builder(TestEngine.BUSYBOX)
         .name(name("bad")).command("true").parameter("cap-add", "NOPE")));
     assertTrue(e.getMessage().contains("--cap-add=NOPE"), e.getMessage());
   }

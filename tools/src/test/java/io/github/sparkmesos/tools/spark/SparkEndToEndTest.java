@@ -72,6 +72,23 @@ class SparkEndToEndTest {
     assertTrue(result.contains("ranOn=1/"), "every task ran on executor 1: " + result);
   }
 
+  /**
+   * Task 2 of {@code taskJson} runs under the harness until the driver's job is done (the driver holds
+   * until {@code hold} exists), then is killed with a 2 s grace: TASK_KILLED, nothing of it left.
+   */
+  private static void killMidJobEndsEverything(Path dir, SparkDriver driver, Path hold, String taskJson)
+      throws Exception {
+    Harness harness = HarnessRun.start(dir, taskJson, "--kill-grace", "2secs");
+    awaitLine(driver, dir.resolve("driver"), "PI_RESULT");
+    harness.kill("2");
+    HarnessRun.Run run = HarnessRun.finish(harness);
+    assertEquals(TaskState.TASK_KILLED, run.result().terminal("2").state(), run.stdout().toString());
+    assertEquals(List.of(), run.result().violations(), "no process of the task outlived it");
+    assertEquals(0, run.result().exitCode(), run.result().problems().toString());
+    Files.createFile(hold);
+    assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess());
+  }
+
   @Test
   void theJobRunsOnTheExecutorAndTheDriverStopGivesTaskFinished(@TempDir Path dir) throws Exception {
     try (SparkDriver driver = SparkDriver.start(layout, dir.resolve("driver"), List.of("--partitions", "100"),
@@ -105,16 +122,8 @@ class SparkEndToEndTest {
           "cores", 1, "hostname", "127.0.0.1"));
       // the command Spark would run, beside a grandchild that ignores SIGTERM
       doc.put("command", "sh -c \"trap '' TERM; exec sleep 1000\" & " + sparkCommand(doc));
-      Harness harness = HarnessRun.start(dir, TaskFile.taskInfoJson("2",
-          new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)), "--kill-grace", "2secs");
-      awaitLine(driver, dir.resolve("driver"), "PI_RESULT");
-      harness.kill("2");
-      HarnessRun.Run run = HarnessRun.finish(harness);
-      assertEquals(TaskState.TASK_KILLED, run.result().terminal("2").state(), run.stdout().toString());
-      assertEquals(List.of(), run.result().violations(), "no process of the task outlived it");
-      assertEquals(0, run.result().exitCode(), run.result().problems().toString());
-      Files.createFile(hold);
-      assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess());
+      killMidJobEndsEverything(dir, driver, hold, TaskFile.taskInfoJson("2",
+          new Gson().toJson(doc).getBytes(StandardCharsets.UTF_8)));
     }
   }
 
@@ -138,16 +147,7 @@ class SparkEndToEndTest {
     Path hold = dir.resolve("hold");
     try (SparkDriver driver = SparkDriver.start(layout, dir.resolve("driver"), List.of("--partitions", "20",
         "--hold-file", hold.toString()), Duration.ofMinutes(3))) {
-      Harness harness = HarnessRun.start(dir, Demo.sparkCommandTask("2", executorUri, driver).json(),
-          "--kill-grace", "2secs");
-      awaitLine(driver, dir.resolve("driver"), "PI_RESULT");
-      harness.kill("2");
-      HarnessRun.Run run = HarnessRun.finish(harness);
-      assertEquals(TaskState.TASK_KILLED, run.result().terminal("2").state(), run.stdout().toString());
-      assertEquals(List.of(), run.result().violations(), "no process of the task outlived it");
-      assertEquals(0, run.result().exitCode(), run.result().problems().toString());
-      Files.createFile(hold);
-      assertTrue(driver.awaitExit(Duration.ofMinutes(2)).isSuccess());
+      killMidJobEndsEverything(dir, driver, hold, Demo.sparkCommandTask("2", executorUri, driver).json());
     }
   }
 
