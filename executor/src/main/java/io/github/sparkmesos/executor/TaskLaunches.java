@@ -3,6 +3,7 @@ package io.github.sparkmesos.executor;
 import io.github.sparkmesos.executor.mesos.AgentEnvironment;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
+import io.github.sparkmesos.executor.pipeline.SecretSupply;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.pipeline.TaskReporter;
 import io.github.sparkmesos.executor.runtime.DockerRuntime;
@@ -49,6 +50,7 @@ final class TaskLaunches {
   private final DockerPolicy dockerPolicy;
   private final Optional<DockerExecutorFlags> dockerExecutor;
   private final Optional<String> dockerPolicyError;
+  private final SecretSupply secrets;
 
   /** @param childEnvironment what of the executor's environment its tasks inherit */
   /** @param dockerExecutor the agent's flags when it runs this executor as its Docker executor */
@@ -73,6 +75,8 @@ final class TaskLaunches {
     }
     this.dockerPolicy = policy;
     this.dockerPolicyError = error;
+    this.secrets = new SecretSupply(System.getenv(), sandbox);
+    secrets.removeLeftovers();
   }
 
   /**
@@ -97,7 +101,7 @@ final class TaskLaunches {
       plan.secretValues().forEach(Log.redactor()::add);
       TaskRuntime runtime = runtimes.select(plan);
       return new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
-          plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter);
+          plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter, secrets);
     } catch (InvalidTaskException e) {
       throw new Refused(TaskStatus.Reason.REASON_TASK_INVALID, TaskValidation.invalidMessage(e));
     } catch (LaunchFailedException e) {

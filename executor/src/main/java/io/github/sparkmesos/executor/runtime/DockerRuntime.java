@@ -203,6 +203,9 @@ public final class DockerRuntime implements TaskRuntime {
     for (ContainerSpec.Volume v : spec.volumes()) {
       config.bind(bindSource(plan, v) + ":" + inContainer(v.containerPath()) + (v.readOnly() ? ":ro" : ":rw"));
     }
+    for (LaunchPlan.SecretFile f : plan.secretFiles()) {
+      config.bind(f.hostFile() + ":" + inContainer(f.target()) + ":ro"); // a file secret, as Mesos's volume/secret
+    }
     spec.networkLabels().forEach(config::label); // the task's network labels, as the container's
     spec.hostname().ifPresent(config::hostname);
     for (ContainerSpec.PortMapping m : spec.portMappings()) {

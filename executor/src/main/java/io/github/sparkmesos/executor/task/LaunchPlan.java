@@ -26,6 +26,8 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  * @param container    the container the task asks for, validated (none: a process on this host)
  * @param containerizer which of Mesos's containerizers the container is asked of ({@code spark.mesos.containerizer},
  *                     or a {@code TaskInfo.container} of type MESOS with an image); meaningful with a container
+ * @param secrets      the secrets the task asks for, each with where it goes (resolved by the secrets stage)
+ * @param secretFiles  the file secrets the secrets stage wrote, for a container to mount (none before it)
  * @param secretValues values that must never appear in a log line, status message or printout
  * @param warnings     what the task asked for that is ignored, said in its stderr and the executor log
  * @param resources    the task's cpus and mem from {@code TaskInfo.resources} (a container's limits)
@@ -40,7 +42,8 @@ public record LaunchPlan(
     Optional<ContainerSpec> container,
     Containerizer containerizer,
     List<Network> networks,
-    List<SecretReference> secretReferences,
+    List<TaskSecret> secrets,
+    List<SecretFile> secretFiles,
     Optional<Duration> killGracePeriod,
     Optional<Duration> maxCompletionTime,
     Optional<HealthCheck> healthCheck,
@@ -78,35 +81,40 @@ public record LaunchPlan(
     }
   }
 
-  /** A secret held in a store, and the environment variable or file it goes to. */
-  public record SecretReference(String name, Optional<String> key, String target) {}
+  /** A file secret written on this host, and its path as the task gave it (relative to its sandbox, or absolute). */
+  public record SecretFile(Path hostFile, String target) {}
 
   public LaunchPlan {
     uris = List.copyOf(uris);
     argv = List.copyOf(argv);
     environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     networks = List.copyOf(networks);
-    secretReferences = List.copyOf(secretReferences);
+    secrets = List.copyOf(secrets);
+    secretFiles = List.copyOf(secretFiles);
     secretValues = Set.copyOf(secretValues);
     warnings = List.copyOf(warnings);
     java.util.Objects.requireNonNull(containerizer, "containerizer");
     java.util.Objects.requireNonNull(resources, "resources");
   }
 
-  /** This plan with more variables set (the secrets stage adds the resolved ones). */
-  public LaunchPlan withEnvironment(Map<String, String> more, Set<String> moreSecretValues) {
+  /**
+   * This plan with its secrets delivered: the resolved variables set, the files written, their values known to
+   * be secret.
+   */
+  public LaunchPlan withResolvedSecrets(Map<String, String> variables, List<SecretFile> files,
+      Set<String> resolvedValues) {
     Map<String, String> env = new LinkedHashMap<>(environment);
-    env.putAll(more);
-    Set<String> secrets = new java.util.HashSet<>(secretValues);
-    secrets.addAll(moreSecretValues);
+    env.putAll(variables);
+    Set<String> values = new java.util.HashSet<>(secretValues);
+    values.addAll(resolvedValues);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
-        secretReferences, killGracePeriod, maxCompletionTime, healthCheck, check, secrets, warnings, resources);
+        secrets, files, killGracePeriod, maxCompletionTime, healthCheck, check, values, warnings, resources);
   }
 
   /** This plan with a kill grace (the Docker executor's --stop_timeout when the task has no kill policy). */
   public LaunchPlan withKillGracePeriod(Duration grace) {
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, environment, container, containerizer, networks,
-        secretReferences, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings, resources);
+        secrets, secretFiles, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings, resources);
   }
 
   @Override
@@ -118,7 +126,7 @@ public record LaunchPlan(
         + argv.stream().map(this::hide).toList() + ", env=" + env + container.map(c -> ", container=" + hide(c.toString())
             + (containerizer == Containerizer.MESOS ? " (Mesos containerizer)" : "")).orElse("")
         + (networks.isEmpty() ? "" : ", networks=" + networks)
-        + (secretReferences.isEmpty() ? "" : ", secrets=" + secretReferences)
+        + (secrets.isEmpty() ? "" : ", secrets=" + secrets)
         + killGracePeriod.map(g -> ", kill grace " + g.toMillis() + " ms").orElse("")
         + maxCompletionTime.map(t -> ", max completion time " + t.toMillis() + " ms").orElse("")
         + healthCheck.map(h -> ", health check " + h.getType()).orElse("")

@@ -135,7 +135,7 @@ class CheckTest {
         variable("PLAIN", "visible"));
     Run run = check(write("secret.json", task).toString(), "--command-executor");
     assertEquals(0, run.code(), run.err());
-    assertTrue(run.out().contains("    TOKEN=<secret>\n"), run.out());
+    assertTrue(run.out().contains("    TOKEN=<secret> (<value>)\n"), run.out());
     assertTrue(run.out().contains("    PLAIN=visible\n"), run.out());
     assertTrue(run.out().contains("echo <secret> >/dev/null"), run.out());
     String base64 = Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8));
