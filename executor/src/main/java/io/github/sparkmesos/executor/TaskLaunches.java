@@ -17,6 +17,7 @@ import io.github.sparkmesos.executor.task.LaunchPlans;
 import io.github.sparkmesos.executor.task.TaskValidation;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
+import io.github.sparkmesos.secrets.ChildEnvironment;
 import io.github.sparkmesos.docker.DockerPolicy;
 import java.nio.file.Path;
 import java.util.Map;
@@ -52,10 +53,13 @@ final class TaskLaunches {
   private final Optional<String> dockerPolicyError;
   private final SecretSupply secrets;
 
-  /** @param childEnvironment what of the executor's environment its tasks inherit */
-  /** @param dockerExecutor the agent's flags when it runs this executor as its Docker executor */
+  /**
+   * @param dockerExecutor the agent's flags when it runs this executor as its Docker executor
+   * @param processEnvironment the executor's own environment: the operator's settings, and what tasks inherit
+   */
   TaskLaunches(AgentEnvironment agentEnv, CommandExecutorFlags flags, Optional<DockerExecutorFlags> dockerExecutor,
-      Map<String, String> childEnvironment, Fetcher fetcher) {
+      Map<String, String> processEnvironment, Fetcher fetcher) {
+    Map<String, String> childEnvironment = ChildEnvironment.inheritable(processEnvironment);
     this.dockerExecutor = dockerExecutor;
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
@@ -69,13 +73,13 @@ final class TaskLaunches {
     DockerPolicy policy = DockerPolicy.NONE;
     Optional<String> error = Optional.empty();
     try {
-      policy = DockerPolicy.fromEnvironment(System.getenv());
+      policy = DockerPolicy.fromEnvironment(processEnvironment);
     } catch (IllegalArgumentException e) {
       error = Optional.of(e.getMessage());
     }
     this.dockerPolicy = policy;
     this.dockerPolicyError = error;
-    this.secrets = new SecretSupply(System.getenv(), sandbox);
+    this.secrets = new SecretSupply(processEnvironment, sandbox);
     secrets.removeLeftovers();
   }
 
