@@ -90,7 +90,13 @@ class CheckTest {
       assertTrue(run.out().contains("    http://repo.example.com/spark-3.5.9-bin-hadoop3.tgz (extract true,"
           + " executable false, cache false)\n"), run.out());
       assertTrue(run.out().contains("resources:   cpus 1.0, mem 896 MiB"), run.out());
+      if (examples.get(i).contains("spark.mesos.executor.secret.names")) {
+        assertTrue(run.out().contains("    DB_PASSWORD=<secret> (name 'db/password')\n"), run.out());
+        assertTrue(run.out().contains("  secret files:\n    secrets/db.pw <- name 'db/password' (mode 0400, removed"
+            + " when the task ends)\n"), run.out());
+      }
     }
+    assertTrue(examples.stream().anyMatch(e -> e.contains("spark.mesos.executor.secret.names")));
   }
 
   @Test
