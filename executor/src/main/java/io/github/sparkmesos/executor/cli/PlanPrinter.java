@@ -37,7 +37,7 @@ final class PlanPrinter {
     lines.add("  path:        " + path.description());
     lines.add("  directory:   " + plan.directory() + (plan.inSandbox() ? " (the executor's sandbox)" : "")
         + (placeholderSandbox ? " (placeholder sandbox; --sandbox DIR sets it)" : ""));
-    lines.add("  command:     " + argv(plan.argv()));
+    lines.add("  command:     " + (plan.imageEntrypoint() ? "(the image's entrypoint) " : "") + argv(plan.argv()));
     lines.add("  environment:" + (plan.environment().isEmpty() ? " none" : ""));
     for (Map.Entry<String, String> e : plan.environment().entrySet()) {
       lines.add("    " + e.getKey() + "=" + variable(plan, e.getKey(), e.getValue()));

@@ -31,6 +31,8 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  * @param secretValues values that must never appear in a log line, status message or printout
  * @param warnings     what the task asked for that is ignored, said in its stderr and the executor log
  * @param resources    the task's cpus and mem from {@code TaskInfo.resources} (a container's limits)
+ * @param imageEntrypoint the container keeps its image's entrypoint and {@code argv} is its command: a Docker
+ *                     command task without the shell, as Mesos's Docker containerizer runs it (§4.3)
  */
 public record LaunchPlan(
     String taskId,
@@ -50,7 +52,8 @@ public record LaunchPlan(
     Optional<CheckInfo> check,
     Set<String> secretValues,
     List<String> warnings,
-    Resources resources) {
+    Resources resources,
+    boolean imageEntrypoint) {
 
   /**
    * The task's scalar resources that limit a container: {@code cpus} and {@code mem} (MiB, rounded down as Mesos
@@ -108,13 +111,25 @@ public record LaunchPlan(
     Set<String> values = new java.util.HashSet<>(secretValues);
     values.addAll(resolvedValues);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
-        secrets, files, killGracePeriod, maxCompletionTime, healthCheck, check, values, warnings, resources);
+        secrets, files, killGracePeriod, maxCompletionTime, healthCheck, check, values, warnings, resources,
+        imageEntrypoint);
+  }
+
+  /**
+   * This plan with its container's image entrypoint kept and {@code command} as its arguments (empty: the image's
+   * own command), as Mesos's Docker containerizer runs a command without the shell.
+   */
+  public LaunchPlan withImageEntrypoint(List<String> command) {
+    return new LaunchPlan(taskId, directory, inSandbox, uris, command, environment, container, containerizer,
+        networks, secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
+        resources, true);
   }
 
   /** This plan with a kill grace (the Docker executor's --stop_timeout when the task has no kill policy). */
   public LaunchPlan withKillGracePeriod(Duration grace) {
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, environment, container, containerizer, networks,
-        secrets, secretFiles, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings, resources);
+        secrets, secretFiles, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings,
+        resources, imageEntrypoint);
   }
 
   @Override

@@ -167,11 +167,8 @@ public final class LaunchPlans {
       throw new InvalidTaskException("TaskInfo.container", "must be of type DOCKER for the Docker executor");
     }
     CommandInfo command = task.getCommand();
-    if (command.hasShell() && !command.getShell()) {
-      throw new LaunchFailedException("TaskInfo.command.shell=false: running value and arguments as the command of"
-          + " the image's own entrypoint is not supported by this executor's Docker executor yet");
-    }
-    List<String> argv = argv(command, "TaskInfo.command");
+    boolean shell = !command.hasShell() || command.getShell();
+    List<String> argv = shell ? argv(command, "TaskInfo.command") : imageCommand(command);
     Map<String, String> env = new LinkedHashMap<>(flags.taskEnvironment());
     env.putAll(environment(command, "TaskInfo.command"));
     // Mesos's Docker containerizer resolves no secret: every one is this executor's to deliver
@@ -183,8 +180,9 @@ public final class LaunchPlans {
     ContainerPlans.Result container = AgentDockerDefaults.apply(ContainerPlans.fromTaskInfo(task,
         context.dockerPolicy()), flags, resources(task).cpus());
     Path sandbox = flags.sandboxDirectory().orElse(context.sandbox());
-    LaunchPlan plan = plan(task, sandbox, true, List.of(), argv, env, container, List.of(), secrets,
+    LaunchPlan built = plan(task, sandbox, true, List.of(), argv, env, container, List.of(), secrets,
         container.warnings());
+    LaunchPlan plan = shell ? built : built.withImageEntrypoint(argv);
     // without a kill policy, Mesos's Docker executor stops with the (deprecated) --stop_timeout at least
     return plan.killGracePeriod().isPresent() || flags.stopTimeout().filter(t -> !t.isZero()).isEmpty() ? plan
         : plan.withKillGracePeriod(flags.stopTimeout().get());
@@ -229,6 +227,20 @@ public final class LaunchPlans {
     }
     List<String> argv = new ArrayList<>(command.getArgumentsList());
     argv.set(0, command.getValue());
+    return argv;
+  }
+
+  /**
+   * A Docker command without the shell, as Mesos's Docker containerizer passes it (§4.3): the image's entrypoint
+   * stays, and its arguments are {@code value} (when set) followed by every one of {@code arguments}; neither
+   * leaves the image's own command.
+   */
+  private static List<String> imageCommand(CommandInfo command) {
+    List<String> argv = new ArrayList<>();
+    if (command.hasValue() && !command.getValue().isEmpty()) {
+      argv.add(command.getValue());
+    }
+    argv.addAll(command.getArgumentsList());
     return argv;
   }
 
@@ -281,7 +293,7 @@ public final class LaunchPlans {
     TaskChecks.validate(health, check);
     return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, container.container(),
         container.containerizer(), networks, secrets, List.of(), killGrace(task), maxCompletionTime(task), health, check,
-        secretValues, warnings, resources(task));
+        secretValues, warnings, resources(task), false);
   }
 
   /**
