@@ -92,13 +92,14 @@ class SecretsInProcessTest {
       agent.awaitSubscribe();
       agent.launch(ExecutorInProcessTest.documentTask("s",
           "printf %s \"$DB\" | sha256sum > env.db; sha256sum < secrets/db.pw > file.db;"
-              + " stat -L -c %a secrets/db.pw > modes",
+              + " stat -L -c %a secrets/db.pw > modes; until [ -e ../v/modes ]; do sleep 0.05; done",
           secretConf("db", null, "DB", "secrets/db.pw")));
-      agent.await("s", TaskState.TASK_FINISHED);
+      // s outlives v: an executor whose last task ended leaves, as Mesos's do
       agent.launch(ExecutorInProcessTest.documentTask("v", "printf %s \"$API\" | sha256sum > env.api;"
           + " sha256sum < api.token > file.api; stat -L -c %a api.token > modes",
           secretConf(null, GIVEN, "API", "api.token")));
       agent.await("v", TaskState.TASK_FINISHED);
+      agent.await("s", TaskState.TASK_FINISHED);
       Path s = sandbox.resolve("tasks/s");
       Path v = sandbox.resolve("tasks/v");
       assertTrue(Files.readString(s.resolve("env.db")).startsWith(sha256(STORED)));
@@ -178,6 +179,35 @@ class SecretsInProcessTest {
       agent.awaitSubscribe();
       assertFalse(Files.exists(file, LinkOption.NOFOLLOW_LINKS));
       assertFalse(Files.exists(sandbox.resolve("left.pw"), LinkOption.NOFOLLOW_LINKS));
+    }
+  }
+
+  @Test
+  void theOperatorsRegistryCredentialsAreResolvedForAContainerAndNeverReachIt() throws Exception {
+    TestEngine.get(); // skips with a message where there is no engine, never under CI=true
+    Path sandbox = Files.createDirectories(dir.resolve("sandbox"));
+    Map<String, String> operator = new java.util.HashMap<>(operator());
+    operator.put(io.github.sparkmesos.executor.pipeline.SecretSupply.REGISTRY_CONFIG_VARIABLE, "absent#config");
+    try (LoopbackAgent agent = agent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      agent.launch(ExecutorInProcessTest.documentTask("nocreds", "true",
+          Map.of("spark.mesos.executor.docker.image", TestEngine.BUSYBOX)));
+      TaskStatus failed = agent.await("nocreds", TaskState.TASK_FAILED);
+      assertTrue(failed.getMessage().contains(io.github.sparkmesos.executor.pipeline.SecretSupply.REGISTRY_CONFIG_VARIABLE)
+          && failed.getMessage().contains("name 'absent' key 'config'"), failed.getMessage());
+    }
+    Files.writeString(dir.resolve("store/registry"), "{\"auths\": {}}");
+    Files.setPosixFilePermissions(dir.resolve("store/registry"), PosixFilePermissions.fromString("rw-------"));
+    operator.put(io.github.sparkmesos.executor.pipeline.SecretSupply.REGISTRY_CONFIG_VARIABLE, "registry");
+    try (LoopbackAgent agent = agent(Files.createDirectories(dir.resolve("sandbox2")), operator)) {
+      agent.awaitSubscribe();
+      agent.launch(ExecutorInProcessTest.documentTask("creds", "ls -a . > listing",
+          Map.of("spark.mesos.executor.docker.image", TestEngine.BUSYBOX)));
+      agent.await("creds", TaskState.TASK_FINISHED);
+      assertFalse(Files.readString(dir.resolve("sandbox2/tasks/creds/listing")).contains(".docker"));
+      try (Stream<Path> left = Files.walk(dir.resolve("shm"))) {
+        assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "the credentials' file is gone");
+      }
     }
   }
 

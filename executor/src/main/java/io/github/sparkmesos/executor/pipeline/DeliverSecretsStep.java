@@ -3,6 +3,7 @@ package io.github.sparkmesos.executor.pipeline;
 import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.task.TaskSecret;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.secrets.SecretFileArea;
 import java.io.IOException;
@@ -69,7 +70,7 @@ final class DeliverSecretsStep {
         return;
       }
       for (LaunchPlan.SecretFile f : plan.secretFiles()) {
-        if (!f.target().startsWith("/")) {
+        if (f.delivery() == TaskSecret.Delivery.FILE && !f.target().startsWith("/")) {
           Path point = plan.directory().resolve(f.target()).normalize();
           if (point.startsWith(plan.directory()) && Files.isRegularFile(point, LinkOption.NOFOLLOW_LINKS)
               && Files.size(point) == 0) {
@@ -96,8 +97,8 @@ final class DeliverSecretsStep {
       List<LaunchPlan.SecretFile> written = new ArrayList<>();
       for (ResolveSecretsStep.FileValue file : resolved.files()) {
         Path hostFile = files.write(file.value(), Optional.empty());
-        written.add(new LaunchPlan.SecretFile(hostFile, file.secret().target()));
-        if (plan.container().isEmpty()) {
+        written.add(new LaunchPlan.SecretFile(hostFile, file.secret().target(), file.secret().delivery()));
+        if (plan.container().isEmpty() && file.secret().delivery() == TaskSecret.Delivery.FILE) {
           Path link = file.secret().hostPath(plan.directory());
           Files.createDirectories(link.getParent());
           try {

@@ -32,7 +32,11 @@ final class ResolveSecretsStep {
     Map<String, String> env = new LinkedHashMap<>();
     List<FileValue> files = new ArrayList<>();
     Set<String> values = new LinkedHashSet<>();
-    for (TaskSecret secret : plan.secrets()) {
+    List<TaskSecret> secrets = new ArrayList<>(plan.secrets());
+    if (plan.container().isPresent()) {
+      supply.registryConfig().ifPresent(secrets::add);
+    }
+    for (TaskSecret secret : secrets) {
       byte[] value = secret.value().isPresent() ? secret.value().get() : resolve(secret, supply);
       Log.redactor().add(value);
       String text = new String(value, StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.TaskSecret;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.secrets.SecretFileArea;
+import io.github.sparkmesos.secrets.SecretReference;
 import io.github.sparkmesos.secrets.SecretResolver;
 import io.github.sparkmesos.secrets.SecretStores;
 import java.io.IOException;
@@ -42,6 +43,29 @@ public final class SecretSupply {
     } catch (IOException | LaunchFailedException e) {
       Log.warn("cannot remove secret files an earlier executor may have left: " + e.getMessage());
     }
+  }
+
+  /** A reference to the Docker {@code config.json} every image is pulled with: {@code <name>[#<key>]}. */
+  public static final String REGISTRY_CONFIG_VARIABLE = "SPARK_MESOS_EXECUTOR_DOCKER_CONFIG_SECRET";
+
+  /**
+   * The operator's registry credentials, as a secret of the task whose image is to be pulled.
+   *
+   * @throws LaunchFailedException naming the variable when it is malformed
+   */
+  Optional<TaskSecret> registryConfig() throws LaunchFailedException {
+    String setting = executorEnvironment.get(REGISTRY_CONFIG_VARIABLE);
+    if (setting == null || setting.isBlank()) {
+      return Optional.empty();
+    }
+    int hash = setting.indexOf('#');
+    String name = hash < 0 ? setting : setting.substring(0, hash);
+    if (name.isBlank() || (hash >= 0 && hash == setting.length() - 1)) {
+      throw new LaunchFailedException(REGISTRY_CONFIG_VARIABLE + " must be <name>[#<key>], not '" + setting + "'");
+    }
+    SecretReference ref = hash < 0 ? SecretReference.of(name) : SecretReference.of(name, setting.substring(hash + 1));
+    return Optional.of(TaskSecret.ofReference(REGISTRY_CONFIG_VARIABLE, ref, TaskSecret.Delivery.REGISTRY_CONFIG,
+        ".docker/config.json"));
   }
 
   /** The store to resolve {@code secret}'s reference from. */

@@ -10,6 +10,7 @@ import io.github.sparkmesos.docker.EngineException;
 import io.github.sparkmesos.docker.ParameterMapping;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.task.TaskSecret;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ExitStatus;
 import java.time.Duration;
@@ -209,7 +210,9 @@ public final class DockerRuntime implements TaskRuntime {
       config.bind(bindSource(plan, v) + ":" + inContainer(v.containerPath()) + (v.readOnly() ? ":ro" : ":rw"));
     }
     for (LaunchPlan.SecretFile f : plan.secretFiles()) {
-      config.bind(f.hostFile() + ":" + inContainer(f.target()) + ":ro"); // a file secret, as Mesos's volume/secret
+      if (f.delivery() == TaskSecret.Delivery.FILE) {
+        config.bind(f.hostFile() + ":" + inContainer(f.target()) + ":ro"); // as Mesos's volume/secret mounts it
+      }
     }
     spec.networkLabels().forEach(config::label); // the task's network labels, as the container's
     spec.hostname().ifPresent(config::hostname);

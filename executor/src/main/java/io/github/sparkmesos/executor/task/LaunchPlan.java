@@ -84,8 +84,17 @@ public record LaunchPlan(
     }
   }
 
-  /** A file secret written on this host, and its path as the task gave it (relative to its sandbox, or absolute). */
-  public record SecretFile(Path hostFile, String target) {}
+  /**
+   * A secret written to a file on this host: a file of the task, with its path as the task gave it (relative to its
+   * sandbox, or absolute), or the registry credentials its image is pulled with.
+   */
+  public record SecretFile(Path hostFile, String target, TaskSecret.Delivery delivery) {}
+
+  /** The Docker {@code config.json} the secrets stage wrote for this task's pull, if any. */
+  public Optional<Path> registryConfig() {
+    return secretFiles.stream().filter(f -> f.delivery() == TaskSecret.Delivery.REGISTRY_CONFIG)
+        .map(SecretFile::hostFile).findFirst();
+  }
 
   public LaunchPlan {
     uris = List.copyOf(uris);

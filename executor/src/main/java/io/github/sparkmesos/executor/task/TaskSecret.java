@@ -17,8 +17,11 @@ import java.util.Optional;
  */
 public final class TaskSecret {
 
-  /** How the task receives the value. */
-  public enum Delivery { ENVIRONMENT, FILE }
+  /**
+   * How the value is used: a variable or a file of the task, or the Docker {@code config.json} its image is pulled
+   * with (the operator's registry credentials, never seen by the task).
+   */
+  public enum Delivery { ENVIRONMENT, FILE, REGISTRY_CONFIG }
 
   private final String field;
   private final SecretReference reference;
@@ -111,6 +114,10 @@ public final class TaskSecret {
 
   @Override
   public String toString() {
-    return (delivery == Delivery.ENVIRONMENT ? "env " : "file ") + target + " <- " + source();
+    return switch (delivery) {
+      case ENVIRONMENT -> "env ";
+      case FILE -> "file ";
+      case REGISTRY_CONFIG -> "registry credentials ";
+    } + target + " <- " + source();
   }
 }
