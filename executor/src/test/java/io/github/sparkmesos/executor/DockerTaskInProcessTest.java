@@ -67,6 +67,26 @@ class DockerTaskInProcessTest {
     }
   }
 
+  /**
+   * The task's {@code gpus} become the container's GPU device request; this engine has no GPU runtime (a machine
+   * with one runs the container), so it refuses the container, and the task fails with its word, leaving nothing.
+   */
+  @Test
+  void aTasksGpusAreAskedOfTheEngine(@TempDir Path dir) throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(dir, false, KILLING)) {
+      agent.awaitSubscribe();
+      agent.launch(ExecutorInProcessTest.documentTask("gpu", "nvidia-smi -L > gpus",
+          Map.of("spark.mesos.executor.docker.image", TestEngine.BUSYBOX)).toBuilder()
+          .addResources(org.apache.mesos.v1.Protos.Resource.newBuilder().setName("gpus")
+              .setType(org.apache.mesos.v1.Protos.Value.Type.SCALAR)
+              .setScalar(org.apache.mesos.v1.Protos.Value.Scalar.newBuilder().setValue(1))).build());
+      TaskStatus failed = agent.await("gpu", TaskState.TASK_FAILED);
+      assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, failed.getReason(), failed.getMessage());
+      assertTrue(failed.getMessage().toLowerCase(java.util.Locale.ROOT).contains("gpu"), failed.getMessage());
+      assertEquals(0, agent.awaitExit());
+    }
+  }
+
   @Test
   void aKillOfAContainerEndsTaskKilled(@TempDir Path dir) throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(dir, false, KILLING)) {

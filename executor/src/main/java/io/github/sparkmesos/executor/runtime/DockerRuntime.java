@@ -223,8 +223,24 @@ public final class DockerRuntime implements TaskRuntime {
     config.env("MESOS_SANDBOX", mappedSandbox);
     config.env("MESOS_TASK_ID", plan.taskId());
     config.env("MESOS_CONTAINER_NAME", containerName(plan));
-    config.parameters(spec.parameters());
+    config.parameters(withGpus(spec.parameters(), plan.resources()));
     return config.build();
+  }
+
+  /**
+   * The task's {@code gpus} as the engine's device request ({@code docker run --gpus N}), unless a {@code gpus}
+   * parameter asks for them itself; an engine without a GPU runtime refuses the container, and the task fails
+   * with the engine's word.
+   */
+  private static List<ContainerSpec.Parameter> withGpus(List<ContainerSpec.Parameter> parameters,
+      LaunchPlan.Resources resources) {
+    if (resources.gpus().filter(n -> n > 0).isEmpty()
+        || parameters.stream().anyMatch(p -> p.option().equals("gpus"))) {
+      return parameters;
+    }
+    List<ContainerSpec.Parameter> all = new java.util.ArrayList<>(parameters);
+    all.add(new ContainerSpec.Parameter("gpus", Long.toString(resources.gpus().get())));
+    return all;
   }
 
   /** Mesos's {@code --cpu-shares}: {@code max(1024 * cpus, 2)}. */

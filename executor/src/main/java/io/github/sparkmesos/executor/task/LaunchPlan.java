@@ -56,21 +56,30 @@ public record LaunchPlan(
     boolean imageEntrypoint) {
 
   /**
-   * The task's scalar resources that limit a container: {@code cpus} and {@code mem} (MiB, rounded down as Mesos
-   * reads it), each summed over the task's resource entries; empty when the task has none.
+   * The task's scalar resources that limit a container: {@code cpus}, {@code mem} (MiB, rounded down as Mesos
+   * reads it) and {@code gpus} (whole GPUs), each summed over the task's resource entries; empty when the task has
+   * none.
    */
-  public record Resources(Optional<Double> cpus, Optional<Long> memoryMib) {
-    public static final Resources NONE = new Resources(Optional.empty(), Optional.empty());
+  public record Resources(Optional<Double> cpus, Optional<Long> memoryMib, Optional<Long> gpus) {
+    public static final Resources NONE = new Resources(Optional.empty(), Optional.empty(), Optional.empty());
 
     public Resources {
       java.util.Objects.requireNonNull(cpus, "cpus");
       java.util.Objects.requireNonNull(memoryMib, "memoryMib");
+      java.util.Objects.requireNonNull(gpus, "gpus");
+    }
+
+    public Resources(Optional<Double> cpus, Optional<Long> memoryMib) {
+      this(cpus, memoryMib, Optional.empty());
     }
 
     @Override
     public String toString() {
-      return cpus.map(c -> "cpus " + c).orElse("") + (cpus.isPresent() && memoryMib.isPresent() ? ", " : "")
-          + memoryMib.map(m -> "mem " + m + " MiB").orElse("");
+      List<String> parts = new java.util.ArrayList<>();
+      cpus.ifPresent(c -> parts.add("cpus " + c));
+      memoryMib.ifPresent(m -> parts.add("mem " + m + " MiB"));
+      gpus.ifPresent(g -> parts.add("gpus " + g));
+      return String.join(", ", parts);
     }
   }
 

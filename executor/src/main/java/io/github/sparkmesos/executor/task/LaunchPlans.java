@@ -297,14 +297,24 @@ public final class LaunchPlans {
   }
 
   /**
-   * The task's {@code cpus} and {@code mem} scalars, each summed over its resource entries (a task's resources may
-   * come from several roles); {@code mem} in MiB rounded down, as Mesos reads it.
+   * The task's {@code cpus}, {@code mem} and {@code gpus} scalars, each summed over its resource entries (a task's
+   * resources may come from several roles); {@code mem} in MiB rounded down, as Mesos reads it; GPUs whole, as
+   * Mesos allocates them.
    */
   static LaunchPlan.Resources resources(TaskInfo task) throws InvalidTaskException {
     Double cpus = null;
     Double mem = null;
+    Long gpus = null;
     for (int i = 0; i < task.getResourcesCount(); i++) {
       Resource r = task.getResources(i);
+      if (r.getName().equals("gpus")) {
+        double value = r.getScalar().getValue();
+        if (r.getType() != Value.Type.SCALAR || !Double.isFinite(value) || value < 0 || value != Math.rint(value)) {
+          throw new InvalidTaskException("TaskInfo.resources[" + i + "] (gpus)", "must be a whole non-negative number");
+        }
+        gpus = (gpus == null ? 0 : gpus) + (long) value;
+        continue;
+      }
       if (!r.getName().equals("cpus") && !r.getName().equals("mem")) {
         continue;
       }
@@ -320,7 +330,7 @@ public final class LaunchPlans {
       }
     }
     return new LaunchPlan.Resources(Optional.ofNullable(cpus),
-        Optional.ofNullable(mem).map(m -> (long) Math.floor(m)));
+        Optional.ofNullable(mem).map(m -> (long) Math.floor(m)), Optional.ofNullable(gpus));
   }
 
   /** {@code TaskInfo.max_completion_time}: none when unset or zero, as Mesos's executors read it. */

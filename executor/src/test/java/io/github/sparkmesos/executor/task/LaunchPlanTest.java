@@ -148,6 +148,18 @@ class LaunchPlanTest {
   }
 
   @Test
+  void wholeGpusAreSummedAndAFractionIsRefused() throws Exception {
+    TaskInfo.Builder task = task("g").setCommand(CommandInfo.newBuilder().setValue("true"))
+        .addResources(scalar("gpus", 1, "a")).addResources(scalar("gpus", 2, "b"));
+    LaunchPlan plan = LaunchPlans.forCommandTask(task.build(), CONTEXT);
+    assertEquals(Optional.of(3L), plan.resources().gpus());
+    assertTrue(plan.toString().contains("gpus 3"), plan.toString());
+    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(
+        task.addResources(scalar("gpus", 0.5, "c")).build(), CONTEXT));
+    assertEquals("TaskInfo.resources[2] (gpus): must be a whole non-negative number", e.getMessage());
+  }
+
+  @Test
   void theTasksCpusAndMemAreSummedOverItsResourceEntries() throws Exception {
     TaskInfo task = task("r").setCommand(CommandInfo.newBuilder().setValue("true"))
         .addResources(scalar("cpus", 1.5, "a")).addResources(scalar("cpus", 0.5, "b"))
