@@ -44,13 +44,6 @@ public final class DockerRuntime implements TaskRuntime {
   /** The prefix of the labels above, which a task's label parameters may not set. */
   private static final String OWN_LABELS = "io.github.sparkmesos.";
 
-  /** Mesos's {@code MIN_CPU_SHARES}. */
-  private static final int MIN_CPU_SHARES = 2;
-  /** Mesos's {@code MIN_MEMORY} (32 MB). */
-  private static final long MIN_MEMORY_MIB = 32;
-  /** The memory Mesos adds for a command task's executor ({@code DEFAULT_EXECUTOR_MEM}, 32 MB). */
-  private static final long EXECUTOR_MEMORY_MIB = 32;
-
   /** How long a removal waits for the container's output to be written out after its exit. */
   private static final Duration LOGS_DRAIN = Duration.ofSeconds(10);
 
@@ -204,8 +197,8 @@ public final class DockerRuntime implements TaskRuntime {
         .label(LABEL_FRAMEWORK, frameworkId)
         .label(LABEL_EXECUTOR, executorId)
         .label(LABEL_TASK, plan.taskId());
-    plan.resources().cpus().ifPresent(cpus -> config.cpuShares(cpuShares(cpus)));
-    plan.resources().memoryMib().ifPresent(mib -> config.memoryBytes(memoryBytes(mib)));
+    plan.resources().cpus().ifPresent(cpus -> config.cpuShares(ContainerResources.cpuShares(cpus)));
+    plan.resources().memoryMib().ifPresent(mib -> config.memoryBytes(ContainerResources.memoryBytes(mib)));
     for (ContainerSpec.Volume v : spec.volumes()) {
       config.bind(bindSource(plan, v) + ":" + inContainer(v.containerPath()) + (v.readOnly() ? ":ro" : ":rw"));
     }
@@ -223,37 +216,8 @@ public final class DockerRuntime implements TaskRuntime {
     config.env("MESOS_SANDBOX", mappedSandbox);
     config.env("MESOS_TASK_ID", plan.taskId());
     config.env("MESOS_CONTAINER_NAME", containerName(plan));
-    config.parameters(withGpus(spec.parameters(), plan.resources()));
+    config.parameters(ContainerResources.withGpus(spec.parameters(), plan.resources()));
     return config.build();
-  }
-
-  /**
-   * The task's {@code gpus} as the engine's device request ({@code docker run --gpus N}), unless a {@code gpus}
-   * parameter asks for them itself; an engine without a GPU runtime refuses the container, and the task fails
-   * with the engine's word.
-   */
-  private static List<ContainerSpec.Parameter> withGpus(List<ContainerSpec.Parameter> parameters,
-      LaunchPlan.Resources resources) {
-    if (resources.gpus().filter(n -> n > 0).isEmpty()
-        || parameters.stream().anyMatch(p -> p.option().equals("gpus"))) {
-      return parameters;
-    }
-    List<ContainerSpec.Parameter> all = new java.util.ArrayList<>(parameters);
-    all.add(new ContainerSpec.Parameter("gpus", Long.toString(resources.gpus().get())));
-    return all;
-  }
-
-  /** Mesos's {@code --cpu-shares}: {@code max(1024 * cpus, 2)}. */
-  static int cpuShares(double cpus) {
-    return (int) Math.max(Math.min(1024 * cpus, Integer.MAX_VALUE), MIN_CPU_SHARES);
-  }
-
-  /**
-   * Mesos's {@code --memory}: the task's mem plus the executor's (Mesos gives the container both), at least
-   * 32 MiB; the limit holds swap too.
-   */
-  static long memoryBytes(long taskMib) {
-    return Math.max(taskMib + EXECUTOR_MEMORY_MIB, MIN_MEMORY_MIB) << 20;
   }
 
   /** A volume's source as a bind names it: a host path, the task's directory's path, or a volume's name. */

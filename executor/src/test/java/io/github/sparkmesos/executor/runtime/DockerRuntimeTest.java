@@ -164,10 +164,10 @@ class DockerRuntimeTest {
 
   @Test
   void mesosResourceRules() {
-    assertEquals(2, DockerRuntime.cpuShares(0.001));
-    assertEquals(1024, DockerRuntime.cpuShares(1));
-    assertEquals(1536, DockerRuntime.cpuShares(1.5));
-    assertEquals(32L << 20 << 1, DockerRuntime.memoryBytes(32));
-    assertEquals(32L << 20, DockerRuntime.memoryBytes(0));
+    assertEquals(2, ContainerResources.cpuShares(0.001));
+    assertEquals(1024, ContainerResources.cpuShares(1));
+    assertEquals(1536, ContainerResources.cpuShares(1.5));
+    assertEquals(32L << 20 << 1, ContainerResources.memoryBytes(32));
+    assertEquals(32L << 20, ContainerResources.memoryBytes(0));
   }
 }
