@@ -5,6 +5,8 @@ import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.pipeline.TaskReporter;
+import io.github.sparkmesos.executor.runtime.CniRuntime;
+import io.github.sparkmesos.executor.runtime.CniSettings;
 import io.github.sparkmesos.executor.runtime.DockerRuntime;
 import io.github.sparkmesos.executor.runtime.ProcessRuntime;
 import io.github.sparkmesos.executor.runtime.Runtimes;
@@ -58,7 +60,9 @@ final class TaskLaunches {
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
     this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
-    TaskRuntime process = new ProcessRuntime(childEnvironment);
+    // CNI is an option of the process runtime; what a killed executor left in this sandbox is released here
+    TaskRuntime process = CniRuntime.around(new ProcessRuntime(childEnvironment),
+        CniSettings.fromEnvironment(childEnvironment), sandbox);
     this.runtimes = new Runtimes(process,
         () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId(),
             dockerExecutor.map(d -> new DockerRuntime.AgentContainer(d.container(),

@@ -62,6 +62,17 @@ final class LoopbackAgent implements AutoCloseable {
   /** @param docker the agent's command line for its Docker executor */
   LoopbackAgent(Path sandbox, boolean checkpoint, List<FrameworkInfo.Capability.Type> capabilities,
       CommandExecutorFlags flags, Optional<DockerExecutorFlags> docker) throws Exception {
+    this(sandbox, checkpoint, capabilities, flags, docker, Map.of());
+  }
+
+  /** @param environment the executor's environment beyond PATH (an operator's settings) */
+  LoopbackAgent(Path sandbox, Map<String, String> environment) throws Exception {
+    this(sandbox, true, List.of(), CommandExecutorFlags.NONE, Optional.empty(), environment);
+  }
+
+  private LoopbackAgent(Path sandbox, boolean checkpoint, List<FrameworkInfo.Capability.Type> capabilities,
+      CommandExecutorFlags flags, Optional<DockerExecutorFlags> docker, Map<String, String> environment)
+      throws Exception {
     this.capabilities = capabilities;
     api = new AgentApi(FRAMEWORK, EXECUTOR, Optional.empty(), new AgentApi.Handler() {
       @Override
@@ -82,7 +93,9 @@ final class LoopbackAgent implements AutoCloseable {
         checkpoint, Duration.ofSeconds(5), Duration.ofMinutes(15), Duration.ofSeconds(2), Optional.empty(), sandbox,
         Optional.empty(), Optional.empty());
     AgentConnection connection = new AgentConnection(env, WireFormat.PROTOBUF);
-    executor = new Executor(env, connection, Map.of("PATH", "/usr/bin:/bin"), new Fetcher(), timers, flags, docker);
+    Map<String, String> processEnvironment = new java.util.HashMap<>(environment);
+    processEnvironment.put("PATH", "/usr/bin:/bin");
+    executor = new Executor(env, connection, processEnvironment, new Fetcher(), timers, flags, docker);
     Thread loop = new Thread(() -> exit.complete(executor.run()), "in-process-executor");
     loop.setDaemon(true);
     loop.start();

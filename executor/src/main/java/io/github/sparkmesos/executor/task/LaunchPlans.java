@@ -65,6 +65,12 @@ public final class LaunchPlans {
     }
   }
 
+  /**
+   * The variable a task that joins CNI networks finds its address in (as Mesos's default executor sets it), which
+   * a Spark task document's {@code --hostname} is then.
+   */
+  public static final String CONTAINER_IP = "MESOS_CONTAINER_IP";
+
   /** The message of Mesos's command executor for a second task. */
   public static final String MULTIPLE_TASKS = "Attempted to run multiple tasks using a \"command\" executor";
   /** The message of Mesos's Docker executor for a second task. */
@@ -79,7 +85,6 @@ public final class LaunchPlans {
     }
     SparkTaskDocument document = SparkTaskDocument.parse(task.getData().toByteArray());
     SparkConf conf = document.conf();
-    SparkLaunch spark = new SparkLaunch(document, context.frameworkUser(), context.sparkHome());
     List<String> warnings = new ArrayList<>();
     for (String key : SparkMesosKeys.unknown(conf.all().keySet())) {
       warnings.add("unknown Spark setting '" + key + "' is ignored (not a spark.mesos.* key this executor knows)");
@@ -92,9 +97,13 @@ public final class LaunchPlans {
     }
     ContainerPlans.Result container = ContainerPlans.from(task, conf, context.dockerPolicy());
     warnings.addAll(container.warnings());
+    SparkLaunch spark = new SparkLaunch(document, context.frameworkUser(), context.sparkHome());
+    if (!networks.isEmpty() && container.container().isEmpty()) {
+      spark = spark.withHostnameFrom(CONTAINER_IP); // the address its CNI network gives it
+    }
     return plan(task, context.tasksDirectory().resolve(taskId), false, spark.uris(),
         List.of("/bin/sh", "-c", spark.command()), spark.environment(), container, networks, Set.of(),
-        withNetworkWarnings(warnings, networks));
+        withNetworkWarnings(warnings, networks, container));
   }
 
   /**
@@ -200,7 +209,7 @@ public final class LaunchPlans {
     List<LaunchPlan.Network> networks = networks(task);
     ContainerPlans.Result container = ContainerPlans.fromTaskInfo(task, context.dockerPolicy());
     return plan(task, context.tasksDirectory().resolve(taskId), false, uris, argv, env, container, networks, secrets,
-        withNetworkWarnings(container.warnings(), networks));
+        withNetworkWarnings(container.warnings(), networks, container));
   }
 
   /**
@@ -250,9 +259,11 @@ public final class LaunchPlans {
     return env;
   }
 
-  private static List<String> withNetworkWarnings(List<String> warnings, List<LaunchPlan.Network> networks) {
+  /** A task without a container joins its networks through CNI (the process runtime's option); else a warning. */
+  private static List<String> withNetworkWarnings(List<String> warnings, List<LaunchPlan.Network> networks,
+      ContainerPlans.Result container) {
     List<String> all = new ArrayList<>(warnings);
-    for (LaunchPlan.Network n : networks) {
+    for (LaunchPlan.Network n : container.container().isEmpty() ? List.<LaunchPlan.Network>of() : networks) {
       all.add("network '" + n.name() + "' is not joined: this executor runs the task on the host's network"
           + " (CNI comes with the OS layer)");
     }
@@ -358,7 +369,7 @@ public final class LaunchPlans {
       if (info.hasName()) {
         Map<String, String> labels = new LinkedHashMap<>();
         info.getLabels().getLabelsList().forEach(l -> labels.put(l.getKey(), l.getValue()));
-        networks.add(new LaunchPlan.Network(info.getName(), labels));
+        networks.add(new LaunchPlan.Network(info.getName(), labels, info));
       }
     }
     return networks;
