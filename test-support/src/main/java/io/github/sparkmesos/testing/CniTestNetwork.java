@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * A CNI network of a test's own, run by the real plugins of Debian's {@code containernetworking-plugins}:
- * {@code bridge} (a bridge named by the test, the host its gateway) with {@code host-local} leases in a
+ * {@code bridge} (a bridge named by the test) with {@code host-local} leases in a
  * subnet the test chooses, kept in the test's directory. Its configuration's plugin is a recorder that keeps
  * what each command read on stdin and its environment, then hands the same stdin to {@code bridge}.
  */
@@ -70,7 +70,7 @@ public final class CniTestNetwork {
         + "  \"name\": \"" + name + "\",\n"
         + "  \"type\": \"recording-bridge\",\n"
         + "  \"bridge\": \"" + bridge + "\",\n"
-        + "  \"isGateway\": true,\n"
+        + "  \"isGateway\": false,\n"
         + "  \"ipMasq\": false,\n"
         + "  \"args\": {\"operator\": {\"kept\": \"yes\"}},\n"
         + "  \"ipam\": {\"type\": \"host-local\", \"subnet\": \"" + subnetPrefix + "0/24\",\n"
@@ -90,7 +90,7 @@ public final class CniTestNetwork {
     return bridge;
   }
 
-  /** The host's address on the bridge: the containers' gateway. */
+  /** The host's address on the bridge ({@link #createBridge}): the containers' gateway. */
   public String gateway() {
     return subnetPrefix + "1";
   }
@@ -139,6 +139,17 @@ public final class CniTestNetwork {
 
   public boolean ran(String command) {
     return Files.exists(records.resolve("stdin-" + command + ".json"));
+  }
+
+  /**
+   * Makes the bridge before any plugin runs, up, with the host's address {@link #gateway()} on it: a server
+   * on the host (a Spark driver) can bind to it before the first container joins. The plugin takes the
+   * bridge as it finds it ({@code isGateway} is false: it changes nothing of the host's).
+   */
+  public void createBridge(Runner runner) throws Exception {
+    runner.run(List.of("ip", "link", "add", bridge, "type", "bridge"));
+    runner.run(List.of("ip", "addr", "add", gateway() + "/24", "dev", bridge));
+    runner.run(List.of("ip", "link", "set", bridge, "up"));
   }
 
   /** Removes the bridge the plugin made (the plugin itself never does). */
