@@ -100,6 +100,9 @@ final class TaskLaunches {
       LaunchPlan plan = TaskValidation.plan(task, group != null, context, dockerPolicyError);
       plan.secretValues().forEach(Log.redactor()::add);
       TaskRuntime runtime = runtimes.select(plan);
+      if (runtime instanceof CniRuntime cni) {
+        cni.check(plan); // a network without configuration fails the task before anything of it exists
+      }
       return new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
           plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter);
     } catch (InvalidTaskException e) {

@@ -167,7 +167,7 @@ class CniTaskInProcessTest {
       assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, failed.getReason());
       assertTrue(failed.getMessage().contains("CNI network 'nowhere' has no configuration in "
           + network.configDirectory()), failed.getMessage());
-      assertFalse(Files.exists(sandbox.resolve("tasks/x/started")), "the command never ran");
+      assertFalse(Files.exists(sandbox.resolve("tasks/x")), "refused before anything of the task was made");
       assertFalse(network.ran("ADD"), "no plugin ran");
       assertReleased();
     }
@@ -181,7 +181,7 @@ class CniTaskInProcessTest {
       TaskStatus failed = agent.await("u", TaskState.TASK_FAILED);
       assertEquals("The task asks for CNI network 'sme-cni-test', but this executor has no CNI configuration ("
           + CniSettings.CONFIG_DIR + " is not set)", failed.getMessage());
-      assertFalse(Files.exists(sandbox.resolve("tasks/u/started")));
+      assertFalse(Files.exists(sandbox.resolve("tasks/u")), "refused before anything of the task was made");
     }
   }
 }

@@ -70,10 +70,15 @@ public final class CniRuntime implements TaskRuntime {
     processes.prepare(plan, progress);
   }
 
-  @Override
-  public RunningTask start(LaunchPlan plan) throws LaunchFailedException {
+  /**
+   * Checks, before anything of the task exists, that each network it joins here is configured and its
+   * plugins are there, as Mesos's isolator does before the fetch.
+   *
+   * @throws LaunchFailedException naming the network
+   */
+  public void check(LaunchPlan plan) throws LaunchFailedException {
     if (!joinsNetworks(plan)) {
-      return processes.start(plan);
+      return;
     }
     List<String> names = plan.networks().stream().map(LaunchPlan.Network::name).toList();
     if (networks.isEmpty()) {
@@ -81,6 +86,19 @@ public final class CniRuntime implements TaskRuntime {
           + String.join(", ", names.stream().map(n -> "'" + n + "'").toList()) + ", but this executor has no CNI"
           + " configuration (" + unconfigured + ")");
     }
+    try {
+      networks.get().check(names);
+    } catch (CniException e) {
+      throw new LaunchFailedException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public RunningTask start(LaunchPlan plan) throws LaunchFailedException {
+    if (!joinsNetworks(plan)) {
+      return processes.start(plan);
+    }
+    check(plan); // again: the operator's files may have changed since the launch
     String containerId = "sme-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     CniAttachment attachment;
     try {

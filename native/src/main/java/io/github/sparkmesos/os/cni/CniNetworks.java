@@ -48,21 +48,7 @@ public final class CniNetworks {
    * @param hostname the name {@code hosts} gives the container's first address
    */
   public CniAttachment attach(String containerId, List<Request> networks, String hostname) throws CniException {
-    List<CniNetworkConfig> found = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (Request r : networks) {
-      if (!names.add(r.name())) {
-        throw new CniException("CNI network '" + r.name() + "' is named twice: a container joins a network once");
-      }
-      CniNetworkConfig config = configs.find(r.name());
-      for (int i = 0; i < config.plugins().size(); i++) {
-        if (CniPluginRun.find(config.type(i), pluginPath).isEmpty()) {
-          throw new CniException("CNI network '" + r.name() + "': its plugin '" + config.type(i)
-              + "' is not in the plugin directories " + pluginPath + " (" + config.file() + ")");
-        }
-      }
-      found.add(config);
-    }
+    List<CniNetworkConfig> found = check(networks.stream().map(Request::name).toList());
     NetworkNamespace.named(containerId); // validates the name before anything is made
     Path directory = recordDirectory.resolve(containerId);
     List<CniAttachment.Joined> planned = new ArrayList<>();
@@ -96,6 +82,32 @@ public final class CniNetworks {
       throw e instanceof CniException c ? c
           : new CniException("Cannot join container " + containerId + " to its CNI networks: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The configurations of {@code names}, each found with its plugins, without making anything: what a
+   * container's launch checks before its sandbox is prepared.
+   *
+   * @throws CniException naming the network that is configured nowhere (or twice), named twice, or whose
+   *     plugin is missing
+   */
+  public List<CniNetworkConfig> check(List<String> names) throws CniException {
+    List<CniNetworkConfig> found = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String name : names) {
+      if (!seen.add(name)) {
+        throw new CniException("CNI network '" + name + "' is named twice: a container joins a network once");
+      }
+      CniNetworkConfig config = configs.find(name);
+      for (int i = 0; i < config.plugins().size(); i++) {
+        if (CniPluginRun.find(config.type(i), pluginPath).isEmpty()) {
+          throw new CniException("CNI network '" + name + "': its plugin '" + config.type(i)
+              + "' is not in the plugin directories " + pluginPath + " (" + config.file() + ")");
+        }
+      }
+      found.add(config);
+    }
+    return found;
   }
 
   private CniAttachment add(CniAttachment attachment, int index, CniNetworkConfig config, JsonObject networkInfo)
