@@ -125,6 +125,32 @@ class CniNetworksTest {
   }
 
   @Test
+  void aConflistRunsItsChainInOrderAndDeletesInReverse() throws Exception {
+    Files.writeString(network.configDirectory().resolve("50-chain.conflist"), "{\"cniVersion\":\"0.4.0\",\"name\":"
+        + "\"chain\",\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"smecni77\",\"ipam\":{\"type\":"
+        + "\"host-local\",\"subnet\":\"10.231.77.0/24\",\"dataDir\":\"" + dir.resolve("chain-leases") + "\"}},"
+        + "{\"type\":\"tuning\",\"mtu\":1400}]}");
+    CniAttachment joined = networks.attach("sme-test-g", List.of(new CniNetworks.Request("chain",
+        "{\"name\":\"chain\"}")), "sme-test-g");
+    try {
+      String ip = joined.addresses().get(0);
+      assertTrue(network.inSubnet(ip), ip);
+      assertEquals(List.of("bridge", "tuning"), joined.networks().get(0).plugins());
+      JsonObject tuning = JsonParser.parseString(joined.networks().get(0).stdin().get(1)).getAsJsonObject();
+      assertEquals("chain", tuning.get("name").getAsString(), "the list's name and version reach each plugin");
+      assertEquals("0.4.0", tuning.get("cniVersion").getAsString());
+      assertTrue(tuning.getAsJsonObject("prevResult").toString().contains(ip), "with the bridge's result");
+      String link = inNamespace("sme-test-g", "ip", "-o", "link", "show", "dev", "eth0");
+      assertTrue(link.contains("mtu 1400"), "the second plugin ran: " + link);
+      assertTrue(Files.exists(dir.resolve("chain-leases/chain/" + ip)));
+    } finally {
+      networks.detach(joined);
+    }
+    assertFalse(Files.exists(dir.resolve("chain-leases/chain/" + joined.addresses().get(0))), "lease released");
+    assertFalse(joined.netns().exists());
+  }
+
+  @Test
   void aFailedAddTakesBackWhatWasMade() throws Exception {
     Files.writeString(network.configDirectory().resolve("40-broken.conf"), "{\"cniVersion\":\"0.4.0\",\"name\":"
         + "\"broken\",\"type\":\"bridge\",\"bridge\":\"smecni77\",\"ipam\":{\"type\":\"host-local\"}}");
