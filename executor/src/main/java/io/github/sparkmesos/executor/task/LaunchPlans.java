@@ -103,7 +103,7 @@ public final class LaunchPlans {
     }
     return plan(task, context.tasksDirectory().resolve(taskId), false, spark.uris(),
         List.of("/bin/sh", "-c", spark.command()), spark.environment(), container, networks, Set.of(),
-        withNetworkWarnings(warnings, networks, container));
+        warnings); // its networks: its container's, else joined through CNI by the process runtime
   }
 
   /**
@@ -209,7 +209,7 @@ public final class LaunchPlans {
     List<LaunchPlan.Network> networks = networks(task);
     ContainerPlans.Result container = ContainerPlans.fromTaskInfo(task, context.dockerPolicy());
     return plan(task, context.tasksDirectory().resolve(taskId), false, uris, argv, env, container, networks, secrets,
-        withNetworkWarnings(container.warnings(), networks, container));
+        container.warnings());
   }
 
   /**
@@ -257,17 +257,6 @@ public final class LaunchPlans {
       }
     }
     return env;
-  }
-
-  /** A task without a container joins its networks through CNI (the process runtime's option); else a warning. */
-  private static List<String> withNetworkWarnings(List<String> warnings, List<LaunchPlan.Network> networks,
-      ContainerPlans.Result container) {
-    List<String> all = new ArrayList<>(warnings);
-    for (LaunchPlan.Network n : container.container().isEmpty() ? List.<LaunchPlan.Network>of() : networks) {
-      all.add("network '" + n.name() + "' is not joined: this executor runs the task on the host's network"
-          + " (CNI comes with the OS layer)");
-    }
-    return all;
   }
 
   private static LaunchPlan plan(TaskInfo task, Path directory, boolean inSandbox, List<FetchUri> uris,
