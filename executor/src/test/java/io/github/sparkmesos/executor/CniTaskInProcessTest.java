@@ -41,6 +41,7 @@ class CniTaskInProcessTest {
   private CniTestNetwork network;
   private Path sandbox;
   private Map<String, String> operator;
+  private List<Path> namespacesBefore;
 
   @BeforeEach
   void network() throws Exception {
@@ -49,6 +50,14 @@ class CniTaskInProcessTest {
     sandbox = Files.createDirectories(dir.resolve("sandbox"));
     operator = Map.of(CniSettings.CONFIG_DIR, network.configDirectory().toString(),
         CniSettings.PLUGIN_DIR, network.pluginPath());
+    namespacesBefore = namespaces();
+  }
+
+  private static List<Path> namespaces() throws Exception {
+    try (Stream<Path> all = Files.isDirectory(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns"))
+        : Stream.empty()) {
+      return all.filter(p -> p.getFileName().toString().startsWith("sme-")).toList();
+    }
   }
 
   @AfterEach
@@ -76,11 +85,9 @@ class CniTaskInProcessTest {
     try (Stream<Path> left = Files.isDirectory(records) ? Files.list(records) : Stream.empty()) {
       assertEquals(List.of(), left.toList(), "no record left");
     }
-    try (Stream<Path> namespaces = Files.isDirectory(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns"))
-        : Stream.empty()) {
-      assertEquals(List.of(), namespaces.filter(p -> p.getFileName().toString().startsWith("sme-")).toList(),
-          "no network namespace of ours left");
-    }
+    List<Path> left = new java.util.ArrayList<>(namespaces());
+    left.removeAll(namespacesBefore);
+    assertEquals(List.of(), left, "no network namespace of the test's tasks left");
   }
 
   @Test
