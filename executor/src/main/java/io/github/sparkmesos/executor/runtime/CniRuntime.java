@@ -56,7 +56,8 @@ public final class CniRuntime implements TaskRuntime {
   /** The process runtime with the operator's CNI settings; what earlier executors left here is released first. */
   public static CniRuntime around(TaskRuntime processes, CniSettings settings, java.nio.file.Path sandbox) {
     Optional<CniNetworks> networks = settings.networks(sandbox);
-    networks.ifPresent(n -> n.releaseLeftovers().forEach(Log::warn));
+    // whether or not CNI is configured now: the records name the plugins that DEL needs
+    CniNetworks.releaseLeftovers(CniSettings.recordDirectory(sandbox)).forEach(Log::warn);
     return new CniRuntime(processes, networks, CniSettings.CONFIG_DIR + " is not set");
   }
 
@@ -90,6 +91,20 @@ public final class CniRuntime implements TaskRuntime {
       networks.get().check(names);
     } catch (CniException e) {
       throw new LaunchFailedException(e.getMessage(), e);
+    }
+    int uid = effectiveUid();
+    if (uid != 0) {
+      throw new LaunchFailedException("The task asks for CNI network" + (names.size() > 1 ? "s " : " ")
+          + String.join(", ", names.stream().map(n -> "'" + n + "'").toList()) + ": joining one needs root (a network"
+          + " namespace, mounts), and this executor runs as uid " + uid);
+    }
+  }
+
+  private static int effectiveUid() {
+    try {
+      return (Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
     }
   }
 

@@ -172,6 +172,10 @@ public final class CniNetworks {
    * When a {@code DEL} fails, the namespace and the record stay, for a later try.
    */
   public void detach(CniAttachment attachment) throws CniException {
+    release(attachment);
+  }
+
+  private static void release(CniAttachment attachment) throws CniException {
     List<String> failures = new ArrayList<>();
     NetworkNamespace netns = attachment.netns();
     for (int i = attachment.networks().size() - 1; i >= 0; i--) {
@@ -224,6 +228,14 @@ public final class CniNetworks {
    * container, saying what was released or why it could not be.
    */
   public List<String> releaseLeftovers() {
+    return releaseLeftovers(recordDirectory);
+  }
+
+  /**
+   * As {@link #releaseLeftovers()}, for the records under {@code recordDirectory}: each record names its
+   * plugins and their directories, so no configuration is needed (the operator may have removed it since).
+   */
+  public static List<String> releaseLeftovers(Path recordDirectory) {
     List<String> said = new ArrayList<>();
     if (!Files.isDirectory(recordDirectory)) {
       return said;
@@ -237,7 +249,7 @@ public final class CniNetworks {
     for (Path directory : left) {
       try {
         CniAttachment attachment = CniAttachment.load(directory);
-        detach(attachment);
+        release(attachment);
         said.add("released container " + attachment.containerId() + " left in CNI networks "
             + attachment.networks().stream().map(CniAttachment.Joined::network).toList());
       } catch (IOException | CniException e) {

@@ -176,4 +176,15 @@ class CniNetworksTest {
     assertEquals(List.of(), network.leasedAddresses(), "lease released");
     assertEquals(List.of(), next.releaseLeftovers(), "nothing left");
   }
+
+  @Test
+  void leftoversAreReleasedFromTheRecordAloneWhenTheConfigurationIsGone() throws Exception {
+    CniAttachment joined = networks.attach("sme-test-h", List.of(new CniNetworks.Request("cnitest", INFO)),
+        "sme-test-h");
+    Files.delete(network.configDirectory().resolve("10-cnitest.conf"));
+    assertEquals(List.of("released container sme-test-h left in CNI networks [cnitest]"),
+        CniNetworks.releaseLeftovers(records));
+    assertFalse(joined.netns().exists(), "namespace gone");
+    assertEquals(List.of(), network.leasedAddresses(), "lease released");
+  }
 }
