@@ -130,6 +130,30 @@ class CniTaskInProcessTest {
   }
 
   @Test
+  void resolversThePluginNamesAreTheTasksOwnResolvConfAndTheHostsIsUntouched() throws Exception {
+    // bridge returns the configuration's "dns" as its result's
+    Files.writeString(network.configDirectory().resolve("30-dns.conf"), "{\"cniVersion\":\"0.4.0\",\"name\":"
+        + "\"sme-cni-dns\",\"type\":\"bridge\",\"bridge\":\"smecni78\",\"dns\":{\"nameservers\":"
+        + "[\"10.231.78.53\"],\"domain\":\"cni.test\",\"search\":[\"a.cni.test\"],\"options\":[\"ndots:2\"]},"
+        + "\"ipam\":{\"type\":\"host-local\",\"subnet\":\"10.231.78.0/24\",\"dataDir\":\""
+        + dir.resolve("dns-leases") + "\"}}");
+    String hostResolvConf = Files.readString(Path.of("/etc/resolv.conf"));
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      agent.launchGroup(groupTask("r", "cat /etc/resolv.conf > resolv", NetworkInfo.newBuilder()
+          .setName("sme-cni-dns").build()));
+      agent.await("r", TaskState.TASK_FINISHED);
+      assertEquals("domain cni.test\nsearch a.cni.test\noptions ndots:2\nnameserver 10.231.78.53\n",
+          Files.readString(sandbox.resolve("tasks/r/resolv")), "as Mesos writes it");
+      assertEquals(hostResolvConf, Files.readString(Path.of("/etc/resolv.conf")), "the host's is untouched");
+      assertReleased();
+      try (Stream<Path> leases = Files.list(dir.resolve("dns-leases/sme-cni-dns"))) {
+        assertEquals(List.of(), leases.filter(p -> p.getFileName().toString().startsWith("10.231.")).toList());
+      }
+    }
+  }
+
+  @Test
   void aSparkDocumentsNetworkLabelsReachThePluginAsMesosPassesThemAndItsHostnameIsItsAddress() throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
       agent.awaitSubscribe();
