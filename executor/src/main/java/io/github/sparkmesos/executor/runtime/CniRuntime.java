@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * The process runtime's CNI option: a task that names networks and runs as a process of its own (a task
- * document or a task of a group, without an image) joins them first, as Mesos's {@code network/cni}
+ * document or a task of a group, without an image) joins them as it is prepared, as Mesos's {@code network/cni}
  * isolator would have joined its container: a network namespace of its own, each network's plugins run
  * with {@code ADD}, and the command started inside the namespace ({@link NamespaceEntry}) with
  * {@code MESOS_CONTAINER_IP} (the first address, Spark's {@code --hostname}) and {@code LIBPROCESS_IP=0.0.0.0}.
@@ -37,6 +37,8 @@ public final class CniRuntime implements TaskRuntime {
   private final TaskRuntime processes;
   private final Optional<CniNetworks> networks;
   private final String unconfigured;
+  /** Networks joined by {@link #prepare}, by task, until the start takes them or {@link #abandon} leaves them. */
+  private final Map<String, CniAttachment> prepared = new java.util.concurrent.ConcurrentHashMap<>();
   private final ExecutorService releases = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "cni-release");
     t.setDaemon(true);
@@ -66,9 +68,25 @@ public final class CniRuntime implements TaskRuntime {
     return !plan.networks().isEmpty() && !plan.inSandbox() && plan.container().isEmpty();
   }
 
+  /**
+   * Joins the plan's networks (the plugins' ADD may take a while: here, before the start, a KILL still ends
+   * the task at once, and {@link #abandon} takes them back).
+   */
   @Override
   public void prepare(LaunchPlan plan, Consumer<String> progress) throws LaunchFailedException {
     processes.prepare(plan, progress);
+    if (joinsNetworks(plan)) {
+      prepared.put(plan.taskId(), attach(plan));
+    }
+  }
+
+  @Override
+  public void abandon(LaunchPlan plan) {
+    CniAttachment attachment = prepared.remove(plan.taskId());
+    if (attachment != null) {
+      release(attachment, plan.taskId());
+    }
+    processes.abandon(plan);
   }
 
   /**
@@ -113,14 +131,9 @@ public final class CniRuntime implements TaskRuntime {
     if (!joinsNetworks(plan)) {
       return processes.start(plan);
     }
-    check(plan); // again: the operator's files may have changed since the launch
-    String containerId = "sme-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    CniAttachment attachment;
-    try {
-      attachment = networks.get().attach(containerId, requests(plan), containerId);
-    } catch (CniException e) {
-      throw new LaunchFailedException(e.getMessage(), e);
-    }
+    CniAttachment joined = prepared.remove(plan.taskId());
+    CniAttachment attachment = joined != null ? joined : attach(plan);
+    String containerId = attachment.containerId();
     try {
       Map<String, String> env = new LinkedHashMap<>();
       attachment.addresses().stream().findFirst().ifPresent(ip -> env.put("MESOS_CONTAINER_IP", ip));
@@ -132,6 +145,16 @@ public final class CniRuntime implements TaskRuntime {
     } catch (LaunchFailedException | RuntimeException e) {
       release(attachment, plan.taskId());
       throw e;
+    }
+  }
+
+  private CniAttachment attach(LaunchPlan plan) throws LaunchFailedException {
+    check(plan); // again: the operator's files may have changed since the launch
+    String containerId = "sme-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    try {
+      return networks.orElseThrow().attach(containerId, requests(plan), containerId);
+    } catch (CniException e) {
+      throw new LaunchFailedException(e.getMessage(), e);
     }
   }
 

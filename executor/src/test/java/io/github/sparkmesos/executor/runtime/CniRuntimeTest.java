@@ -95,6 +95,33 @@ class CniRuntimeTest {
   }
 
   @Test
+  void theNetworkIsJoinedAsTheTaskIsPreparedAndLeftWhenItIsAbandonedBeforeItsStart() throws Exception {
+    AtomicReference<LaunchPlan> given = new AtomicReference<>();
+    TaskRuntime failing = plan -> {
+      given.set(plan);
+      throw new LaunchFailedException("the process could not start");
+    };
+    CniRuntime runtime = CniRuntime.around(failing, settings, sandbox);
+    LaunchPlan abandoned = plan("a");
+    runtime.prepare(abandoned, line -> { });
+    assertEquals(1, network.leasedAddresses().size(), "joined as it is prepared");
+    runtime.abandon(abandoned); // killed before its start
+    assertEquals(List.of(), network.leasedAddresses(), "left");
+    try (Stream<Path> records = Files.list(CniSettings.recordDirectory(sandbox))) {
+      assertEquals(List.of(), records.toList(), "no record");
+    }
+
+    LaunchPlan started = plan("s");
+    runtime.prepare(started, line -> { });
+    List<String> leased = network.leasedAddresses();
+    assertThrows(LaunchFailedException.class, () -> runtime.start(started));
+    assertEquals(List.of(given.get().environment().get("MESOS_CONTAINER_IP")), leased,
+        "the start takes the network its preparation joined");
+    assertEquals(List.of(), network.leasedAddresses());
+    runtime.abandon(started); // the pipeline's undo after a failed start: nothing left to take back
+  }
+
+  @Test
   void aTaskWithAnImageOrWithoutNetworksIsPassedThroughUntouched() throws Exception {
     AtomicReference<LaunchPlan> given = new AtomicReference<>();
     TaskRuntime recording = plan -> {

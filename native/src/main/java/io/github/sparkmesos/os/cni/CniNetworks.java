@@ -176,6 +176,17 @@ public final class CniNetworks {
   }
 
   private static void release(CniAttachment attachment) throws CniException {
+    boolean interrupted = Thread.interrupted(); // a kill's interrupt must not cut the release short
+    try {
+      releaseAll(attachment);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void releaseAll(CniAttachment attachment) throws CniException {
     List<String> failures = new ArrayList<>();
     NetworkNamespace netns = attachment.netns();
     for (int i = attachment.networks().size() - 1; i >= 0; i--) {
