@@ -44,6 +44,19 @@ public final class TestEngine {
     return engine;
   }
 
+  /**
+   * A busybox image whose entrypoint writes {@code entrypoint: <its arguments>} to {@code seen} in the working
+   * directory, with {@code CMD ["image-cmd"]}: to see what a container keeps of its image.
+   */
+  public static synchronized String entrypointImage() throws Exception {
+    String name = PREFIX + "busybox-entrypoint:1";
+    if (get().imageId(name).isEmpty()) {
+      TestImage.importWithEntrypoint(name, "[\"/bin/sh\", \"-c\", \"echo \\\"entrypoint: $*\\\" > seen\", \"ep\"]",
+          "[\"image-cmd\"]");
+    }
+    return name;
+  }
+
   /** A container as the engine shows it (docker inspect), for tests outside this package. */
   public static com.github.dockerjava.api.command.InspectContainerResponse inspect(String idOrName) throws Exception {
     return get().client().inspectContainerCmd(idOrName).exec();

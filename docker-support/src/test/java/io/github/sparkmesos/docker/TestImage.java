@@ -32,6 +32,12 @@ final class TestImage {
         "-c", "LABEL sme.version=" + version, rootfsTar().toString(), name);
   }
 
+  /** Imports the same root filesystem under {@code name} with the {@code ENTRYPOINT} and {@code CMD} given (JSON). */
+  static void importWithEntrypoint(String name, String entrypoint, String cmd) throws Exception {
+    Cli.run(null, "docker", "import", "-c", "ENV PATH=/bin", "-c", "ENTRYPOINT " + entrypoint, "-c", "CMD " + cmd,
+        rootfsTar().toString(), name);
+  }
+
   static synchronized Path rootfsTar() throws Exception {
     Path cache = TestEngine.projectRoot().resolve("build/docker-test");
     Path tar = cache.resolve("busybox-rootfs.tar");

@@ -10,7 +10,6 @@ import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
-import io.github.sparkmesos.secrets.ChildEnvironment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +71,7 @@ public final class Executor {
     this.agentEnv = agentEnv;
     this.agent = agent;
     this.timers = timers;
-    this.launches = new TaskLaunches(agentEnv, flags, dockerExecutor, ChildEnvironment.inheritable(processEnvironment),
-        fetcher);
+    this.launches = new TaskLaunches(agentEnv, flags, dockerExecutor, processEnvironment, fetcher);
     this.secondTask = launches.secondTaskRefusal();
     Calls calls = new Calls(agentEnv.frameworkId(), agentEnv.executorId());
     this.updates = new StatusUpdates(agentEnv.executorId(), agent, calls, timers);

@@ -3,6 +3,7 @@ package io.github.sparkmesos.executor;
 import io.github.sparkmesos.executor.mesos.AgentEnvironment;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
+import io.github.sparkmesos.executor.pipeline.SecretSupply;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.pipeline.TaskReporter;
 import io.github.sparkmesos.executor.runtime.CniRuntime;
@@ -18,6 +19,7 @@ import io.github.sparkmesos.executor.task.LaunchPlans;
 import io.github.sparkmesos.executor.task.TaskValidation;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
+import io.github.sparkmesos.secrets.ChildEnvironment;
 import io.github.sparkmesos.docker.DockerPolicy;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,11 +53,15 @@ final class TaskLaunches {
   private final DockerPolicy dockerPolicy;
   private final Optional<DockerExecutorFlags> dockerExecutor;
   private final Optional<String> dockerPolicyError;
+  private final SecretSupply secrets;
 
-  /** @param childEnvironment what of the executor's environment its tasks inherit */
-  /** @param dockerExecutor the agent's flags when it runs this executor as its Docker executor */
+  /**
+   * @param dockerExecutor the agent's flags when it runs this executor as its Docker executor
+   * @param processEnvironment the executor's own environment: the operator's settings, and what tasks inherit
+   */
   TaskLaunches(AgentEnvironment agentEnv, CommandExecutorFlags flags, Optional<DockerExecutorFlags> dockerExecutor,
-      Map<String, String> childEnvironment, Fetcher fetcher) {
+      Map<String, String> processEnvironment, Fetcher fetcher) {
+    Map<String, String> childEnvironment = ChildEnvironment.inheritable(processEnvironment);
     this.dockerExecutor = dockerExecutor;
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
@@ -71,12 +77,14 @@ final class TaskLaunches {
     DockerPolicy policy = DockerPolicy.NONE;
     Optional<String> error = Optional.empty();
     try {
-      policy = DockerPolicy.fromEnvironment(System.getenv());
+      policy = DockerPolicy.fromEnvironment(processEnvironment);
     } catch (IllegalArgumentException e) {
       error = Optional.of(e.getMessage());
     }
     this.dockerPolicy = policy;
     this.dockerPolicyError = error;
+    this.secrets = new SecretSupply(processEnvironment, sandbox);
+    secrets.removeLeftovers();
   }
 
   /**
@@ -104,7 +112,7 @@ final class TaskLaunches {
         cni.check(plan); // a network without configuration fails the task before anything of it exists
       }
       return new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
-          plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter);
+          plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter, secrets);
     } catch (InvalidTaskException e) {
       throw new Refused(TaskStatus.Reason.REASON_TASK_INVALID, TaskValidation.invalidMessage(e));
     } catch (LaunchFailedException e) {

@@ -70,6 +70,28 @@ class DockerExecutorInProcessTest {
   }
 
   @Test
+  void withoutTheShellTheImagesEntrypointRunsValueAndEveryArgumentAsMesosDockerContainerizerRunsThem(
+      @TempDir Path sandbox) throws Exception {
+    String image = TestEngine.entrypointImage();
+    for (CommandInfo command : List.of(
+        CommandInfo.newBuilder().setShell(false).setValue("first").addArguments("second").addArguments("third").build(),
+        CommandInfo.newBuilder().setShell(false).build())) {
+      String name = TestEngine.name("dropin");
+      try (LoopbackAgent agent = new LoopbackAgent(sandbox, false, List.of(), CommandExecutorFlags.NONE,
+          Optional.of(flags(sandbox, name)))) {
+        agent.awaitSubscribe();
+        agent.launch(CommandExecutorInProcessTest.commandTask("e", command.toBuilder())
+            .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
+                .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage(image))).build());
+        assertEquals("Container exited with status 0", agent.await("e", TaskState.TASK_FINISHED).getMessage());
+        assertEquals(command.hasValue() ? "entrypoint: first second third" : "entrypoint: image-cmd",
+            Files.readString(sandbox.resolve("seen")).trim());
+        assertEquals(0, agent.awaitExit());
+      }
+    }
+  }
+
+  @Test
   void aSecondTaskFailsAsMesosDockerExecutorFailsIt(@TempDir Path sandbox) throws Exception {
     String name = TestEngine.name("dropin");
     try (LoopbackAgent agent = new LoopbackAgent(sandbox, false, List.of(), CommandExecutorFlags.NONE,

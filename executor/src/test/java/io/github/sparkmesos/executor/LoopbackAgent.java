@@ -42,6 +42,8 @@ final class LoopbackAgent implements AutoCloseable {
   final ManualTimers timers = new ManualTimers();
   final AgentApi api;
   final LinkedBlockingQueue<TaskStatus> updates = new LinkedBlockingQueue<>();
+  /** Every update the executor sent, in order, kept after {@link #await} took them. */
+  final List<TaskStatus> allUpdates = new java.util.concurrent.CopyOnWriteArrayList<>();
   final AtomicInteger subscriptions = new AtomicInteger();
   final LinkedBlockingQueue<Call.Subscribe> subscribes = new LinkedBlockingQueue<>();
   final Executor executor;
@@ -70,8 +72,9 @@ final class LoopbackAgent implements AutoCloseable {
     this(sandbox, true, List.of(), CommandExecutorFlags.NONE, Optional.empty(), environment);
   }
 
-  private LoopbackAgent(Path sandbox, boolean checkpoint, List<FrameworkInfo.Capability.Type> capabilities,
-      CommandExecutorFlags flags, Optional<DockerExecutorFlags> docker, Map<String, String> environment)
+  /** @param operatorEnvironment what the operator adds to the executor's environment (PATH is always set) */
+  LoopbackAgent(Path sandbox, boolean checkpoint, List<FrameworkInfo.Capability.Type> capabilities,
+      CommandExecutorFlags flags, Optional<DockerExecutorFlags> docker, Map<String, String> operatorEnvironment)
       throws Exception {
     this.capabilities = capabilities;
     api = new AgentApi(FRAMEWORK, EXECUTOR, Optional.empty(), new AgentApi.Handler() {
@@ -93,7 +96,7 @@ final class LoopbackAgent implements AutoCloseable {
         checkpoint, Duration.ofSeconds(5), Duration.ofMinutes(15), Duration.ofSeconds(2), Optional.empty(), sandbox,
         Optional.empty(), Optional.empty());
     AgentConnection connection = new AgentConnection(env, WireFormat.PROTOBUF);
-    Map<String, String> processEnvironment = new java.util.HashMap<>(environment);
+    Map<String, String> processEnvironment = new java.util.HashMap<>(operatorEnvironment);
     processEnvironment.put("PATH", "/usr/bin:/bin");
     executor = new Executor(env, connection, processEnvironment, new Fetcher(), timers, flags, docker);
     Thread loop = new Thread(() -> exit.complete(executor.run()), "in-process-executor");
@@ -129,6 +132,7 @@ final class LoopbackAgent implements AutoCloseable {
   }
 
   private void onUpdate(TaskStatus status) {
+    allUpdates.add(status);
     updates.add(status);
     if (acknowledge) {
       api.send(Event.newBuilder().setType(Event.Type.ACKNOWLEDGED).setAcknowledged(Event.Acknowledged.newBuilder()

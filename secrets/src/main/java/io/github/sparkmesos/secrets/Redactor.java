@@ -1,6 +1,7 @@
 package io.github.sparkmesos.secrets;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,17 +20,34 @@ public final class Redactor {
 
   private final List<String> secrets = new CopyOnWriteArrayList<>();
 
-  /** Registers a secret value; values shorter than four characters are ignored. */
+  /**
+   * Registers a secret value, and its base64 form (a value often travels encoded); values shorter than four
+   * characters are ignored.
+   */
   public void add(String secret) {
-    if (secret == null || secret.length() < MIN_LENGTH || secrets.contains(secret)) {
-      return;
+    if (secret != null) {
+      add(secret.getBytes(StandardCharsets.UTF_8));
     }
-    secrets.add(secret);
-    secrets.sort(Comparator.comparingInt(String::length).reversed());
   }
 
+  /** Registers a secret given as bytes: its text (as UTF-8) and its base64 form. */
   public void add(byte[] secret) {
-    add(new String(secret, StandardCharsets.UTF_8));
+    if (secret == null) {
+      return;
+    }
+    String text = new String(secret, StandardCharsets.UTF_8);
+    if (text.length() < MIN_LENGTH) {
+      return;
+    }
+    register(text);
+    register(Base64.getEncoder().withoutPadding().encodeToString(secret));
+  }
+
+  private synchronized void register(String form) {
+    if (!secrets.contains(form)) {
+      secrets.add(form);
+      secrets.sort(Comparator.comparingInt(String::length).reversed());
+    }
   }
 
   public String redact(String text) {

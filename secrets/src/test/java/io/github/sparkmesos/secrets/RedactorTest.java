@@ -18,6 +18,17 @@ class RedactorTest {
   }
 
   @Test
+  void masksTheBase64FormToo() {
+    Redactor redactor = new Redactor();
+    redactor.add("correct horse battery");
+    String encoded = java.util.Base64.getEncoder().encodeToString(
+        "correct horse battery".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String shown = redactor.redact("in a header: Basic " + encoded + " and in a file: " + encoded + "==");
+    assertFalse(shown.contains(encoded.replace("=", "")), shown);
+    assertEquals("in a header: Basic ****** and in a file: ******==", shown);
+  }
+
+  @Test
   void childEnvironmentNeverCarriesTheAgentToken() {
     Map<String, String> env = ChildEnvironment.inheritable(
         Map.of("PATH", "/bin", ChildEnvironment.AGENT_TOKEN, "jwt"));

@@ -3,6 +3,7 @@ package io.github.sparkmesos.executor.cli;
 import io.github.sparkmesos.docker.ContainerSpec;
 import io.github.sparkmesos.executor.task.FetchUri;
 import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.task.TaskSecret;
 import io.github.sparkmesos.executor.task.TaskValidation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import org.apache.mesos.v1.Protos.TaskInfo;
 
 /**
  * A {@link LaunchPlan} as {@code check} prints it: one section per task, one line per fact, in a fixed
- * order. A secret is shown as {@value #SECRET} (or as its reference {@code name[/key]}), never its value: the
+ * order. A secret is shown as {@value #SECRET} with its reference, never its value: the
  * whole section passes through a mask of every secret value of the plan, raw and base64, before it is returned.
  */
 final class PlanPrinter {
@@ -36,15 +37,20 @@ final class PlanPrinter {
     lines.add("  path:        " + path.description());
     lines.add("  directory:   " + plan.directory() + (plan.inSandbox() ? " (the executor's sandbox)" : "")
         + (placeholderSandbox ? " (placeholder sandbox; --sandbox DIR sets it)" : ""));
-    lines.add("  command:     " + argv(plan.argv()));
+    lines.add("  command:     " + (plan.imageEntrypoint() ? "(the image's entrypoint) " : "") + argv(plan.argv()));
     lines.add("  environment:" + (plan.environment().isEmpty() ? " none" : ""));
     for (Map.Entry<String, String> e : plan.environment().entrySet()) {
       lines.add("    " + e.getKey() + "=" + variable(plan, e.getKey(), e.getValue()));
     }
-    for (LaunchPlan.SecretReference ref : plan.secretReferences()) {
-      if (!plan.environment().containsKey(ref.target())) {
-        lines.add("    secret " + reference(ref) + " -> " + ref.target());
+    for (TaskSecret s : plan.secrets()) {
+      if (s.delivery() == TaskSecret.Delivery.ENVIRONMENT) {
+        lines.add("    " + s.target() + "=" + SECRET + " (" + s.source() + ")");
       }
+    }
+    List<TaskSecret> files = plan.secrets().stream().filter(s -> s.delivery() == TaskSecret.Delivery.FILE).toList();
+    lines.add("  secret files:" + (files.isEmpty() ? " none" : ""));
+    for (TaskSecret s : files) {
+      lines.add("    " + s.target() + " <- " + s.source() + " (mode 0400, removed when the task ends)");
     }
     lines.add("  uris:" + (plan.uris().isEmpty() ? "        none" : ""));
     for (FetchUri uri : plan.uris()) {
@@ -70,16 +76,7 @@ final class PlanPrinter {
   }
 
   private static String variable(LaunchPlan plan, String name, String value) {
-    Optional<LaunchPlan.SecretReference> ref = plan.secretReferences().stream()
-        .filter(r -> r.target().equals(name)).findFirst();
-    if (ref.isPresent()) {
-      return SECRET + " (" + reference(ref.get()) + ")";
-    }
     return plan.secretValues().contains(value) ? SECRET : quote(value);
-  }
-
-  private static String reference(LaunchPlan.SecretReference ref) {
-    return ref.name() + ref.key().map(k -> "/" + k).orElse("");
   }
 
   private static void container(List<String> lines, ContainerSpec c, LaunchPlan.Containerizer containerizer) {

@@ -54,7 +54,6 @@ final class CommandTaskExecutor {
 
   /**
    * @param launcherDir the agent's {@code --launcher_dir}
-   * @throws IllegalArgumentException for a secret reference in the environment (no secret resolver here)
    */
   static CommandTaskExecutor of(TaskInfo task, String frameworkId, Path launcherDir) {
     CommandInfo taskCommand = task.getCommand();
@@ -191,10 +190,8 @@ final class CommandTaskExecutor {
         env.put(v.getName(), v.getValue());
       } else if (v.getSecret().hasValue()) {
         env.put(v.getName(), v.getSecret().getValue().getData().toString(StandardCharsets.UTF_8));
-      } else {
-        throw new IllegalArgumentException("TaskInfo.command.environment." + v.getName()
-            + ": a secret reference needs the agent's secret resolver, which the harness does not have");
       }
+      // a reference is left to the executor, which resolves it from the store the operator gave it
     }
     return java.util.Collections.unmodifiableMap(env);
   }

@@ -114,6 +114,7 @@ public final class Harness {
   private final AgentDocker docker;
 
   private Harness(HarnessOptions givenOptions, PrintStream out, TaskFile taskFile) throws IOException {
+    TaskFileSecrets.register(taskFile, Log.redactor());
     Optional<TaskInfo> commandTask = taskFile.commandTask();
     launcher = commandTask.isPresent()
         ? LauncherFolder.of(givenOptions.launcherDir(), executorShellCommand(givenOptions)) : null;

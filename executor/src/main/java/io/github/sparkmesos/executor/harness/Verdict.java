@@ -41,7 +41,7 @@ final class Verdict {
     if (TaskStates.isTerminal(status.getState())) {
       terminalStates.put(u.taskId(), status.getState());
     }
-    out.println(u.json());
+    out.println(Log.redactor().redact(u.json()));
     out.flush();
   }
 

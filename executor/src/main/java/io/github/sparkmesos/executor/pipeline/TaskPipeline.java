@@ -29,6 +29,7 @@ public final class TaskPipeline implements Runnable {
   private final String fetchUser;
   private final Duration killGrace;
   private final TaskReporter reporter;
+  private final SecretSupply secrets;
   private final TaskLog log;
 
   private Thread thread;
@@ -41,15 +42,17 @@ public final class TaskPipeline implements Runnable {
   /**
    * @param fetchUser whose fetches these are (the framework's user)
    * @param killGrace the task's kill grace (its plan's, else the executor's default)
+   * @param secrets   where the task's secrets are resolved from and its file secrets written
    */
   public TaskPipeline(LaunchPlan plan, TaskRuntime runtime, Fetcher fetcher, String fetchUser, Duration killGrace,
-      TaskReporter reporter) {
+      TaskReporter reporter, SecretSupply secrets) {
     this.plan = plan;
     this.runtime = runtime;
     this.fetcher = fetcher;
     this.fetchUser = fetchUser;
     this.killGrace = killGrace;
     this.reporter = reporter;
+    this.secrets = secrets;
     this.log = new TaskLog(plan.taskId(), plan.directory(), plan.inSandbox());
   }
 
@@ -130,13 +133,16 @@ public final class TaskPipeline implements Runnable {
   private void runStages() {
     reporter.status(TaskState.TASK_STARTING, null, "Preparing the task");
     Deque<Undo> undo = new ArrayDeque<>();
+    DeliverSecretsStep.Delivered delivered = null;
     try {
       PrepareDirectoryStep.run(plan);
       for (String warning : plan.warnings()) {
         log.note("WARNING: " + warning);
       }
       undo.push(new FetchStep(fetcher, fetchUser, log, reporter, this::killRequested).run(plan));
-      LaunchPlan resolved = ResolveSecretsStep.run(plan);
+      delivered = DeliverSecretsStep.run(plan, ResolveSecretsStep.run(plan, secrets), secrets, log);
+      undo.push(delivered);
+      LaunchPlan resolved = delivered.plan();
       // before the start, outside this pipeline's lock: a KILL while an image is pulled ends the task at once
       runtime.prepare(resolved, line -> reporter.status(TaskState.TASK_STARTING, null, line));
       undo.push(() -> runtime.abandon(resolved));
@@ -155,6 +161,7 @@ public final class TaskPipeline implements Runnable {
       startChecks(started);
       ExitStatus exit = SuperviseStep.run(started, this::lingerGrace, log);
       pauseChecks();
+      delivered.close(); // before the terminal update: the executor may exit as soon as that is sent
       ExitMapping.Terminal end = overMaxCompletionTime()
           ? ExitMapping.overMaxCompletionTime(exit, started.kind(), plan.maxCompletionTime().orElse(Duration.ZERO))
           : ExitMapping.of(exit, started.kind(), started.oomKilled(), killRequested(), log.stderr());
@@ -168,6 +175,10 @@ public final class TaskPipeline implements Runnable {
         reportKilledBeforeStart("while it was prepared (" + e.getMessage() + ")"); // a kill cut a pull short
       } else {
         reporter.status(TaskState.TASK_FAILED, Reason.REASON_CONTAINER_LAUNCH_FAILED, e.getMessage());
+      }
+    } finally {
+      if (delivered != null) {
+        delivered.close(); // an unexpected failure too leaves no secret file behind
       }
     }
   }

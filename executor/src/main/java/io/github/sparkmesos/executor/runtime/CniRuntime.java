@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -138,8 +137,7 @@ public final class CniRuntime implements TaskRuntime {
       Map<String, String> env = new LinkedHashMap<>();
       attachment.addresses().stream().findFirst().ifPresent(ip -> env.put("MESOS_CONTAINER_IP", ip));
       env.put("LIBPROCESS_IP", "0.0.0.0"); // as Mesos's isolator: the task binds inside its own namespace
-      LaunchPlan inside = plan.withEnvironment(env, Set.of())
-          .withArgv(NamespaceEntry.argv(attachment, containerId, plan.argv()));
+      LaunchPlan inside = plan.withArgv(NamespaceEntry.argv(attachment, containerId, plan.argv()), env);
       RunningTask task = processes.start(inside);
       return new NetworkedTask(task, attachment, () -> release(attachment, plan.taskId()), releases);
     } catch (LaunchFailedException | RuntimeException e) {

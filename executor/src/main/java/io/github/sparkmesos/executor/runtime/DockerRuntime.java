@@ -10,6 +10,7 @@ import io.github.sparkmesos.docker.EngineException;
 import io.github.sparkmesos.docker.ParameterMapping;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.task.TaskSecret;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ExitStatus;
 import java.time.Duration;
@@ -181,16 +182,21 @@ public final class DockerRuntime implements TaskRuntime {
    * command's entrypoint, the name, then the parameters, which win for the fields they set, as docker run reads
    * them last. A parameter {@code entrypoint} replaces the command's entrypoint as docker run's does: a shell
    * command keeps {@code -c value} as its arguments (Mesos's {@code --entrypoint /bin/sh} then the user's), a
-   * command without the shell passes its whole argv.
+   * command without the shell passes its whole argv. A plan that keeps the image's entrypoint passes its argv as
+   * the entrypoint's arguments (Mesos's Docker containerizer without the shell).
    */
   private ContainerConfig config(LaunchPlan plan, ContainerSpec spec) {
     List<String> argv = plan.argv();
     boolean shell = argv.size() == 3 && argv.get(0).equals("/bin/sh") && argv.get(1).equals("-c");
     boolean ownEntrypoint = !spec.parameterValues("entrypoint").isEmpty();
     ContainerConfig.Builder config = ContainerConfig.builder(spec.image().toString())
-        .name(containerName(plan))
-        .entrypoint(argv.get(0))
-        .command(ownEntrypoint && !shell ? argv : argv.subList(1, argv.size()))
+        .name(containerName(plan));
+    if (plan.imageEntrypoint()) {
+      config.command(argv.isEmpty() ? null : argv); // the image's entrypoint (or the parameter's) runs them
+    } else {
+      config.entrypoint(argv.get(0)).command(ownEntrypoint && !shell ? argv : argv.subList(1, argv.size()));
+    }
+    config
         .workingDir(mappedSandbox)
         .bind(plan.directory() + ":" + mappedSandbox + ":rw")
         .networkMode(networkMode(spec.network()))
@@ -202,6 +208,11 @@ public final class DockerRuntime implements TaskRuntime {
     plan.resources().memoryMib().ifPresent(mib -> config.memoryBytes(memoryBytes(mib)));
     for (ContainerSpec.Volume v : spec.volumes()) {
       config.bind(bindSource(plan, v) + ":" + inContainer(v.containerPath()) + (v.readOnly() ? ":ro" : ":rw"));
+    }
+    for (LaunchPlan.SecretFile f : plan.secretFiles()) {
+      if (f.delivery() == TaskSecret.Delivery.FILE) {
+        config.bind(f.hostFile() + ":" + inContainer(f.target()) + ":ro"); // as Mesos's volume/secret mounts it
+      }
     }
     spec.networkLabels().forEach(config::label); // the task's network labels, as the container's
     spec.hostname().ifPresent(config::hostname);

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * A task's image, made present before its container is created: pulled when absent, always with force
  * pull, with the registry credentials of a Docker {@code config.json} fetched into the task's sandbox
  * ({@code .docker/config.json}, as Mesos's containerizer pulls with {@code HOME} at the sandbox), else
- * the one the operator names in {@code SPARK_MESOS_EXECUTOR_DOCKER_CONFIG} (the agent's
+ * the one resolved from the operator's secret store ({@code SPARK_MESOS_EXECUTOR_DOCKER_CONFIG_SECRET}, by the
+ * secrets stage), else the one the operator names in {@code SPARK_MESOS_EXECUTOR_DOCKER_CONFIG} (the agent's
  * {@code --docker_config}); the layers' progress in the task's stderr every 2 s, and in a TASK_STARTING
  * update every 30 s.
  */
@@ -33,7 +34,7 @@ final class ImagePull {
   static PullResult run(DockerEngine engine, LaunchPlan plan, String image, boolean forcePull,
       Map<String, String> environment, Consumer<String> progress) throws EngineException {
     PullOptions options = PullOptions.defaults().withForcePull(forcePull);
-    Optional<Path> config = credentials(plan.directory(), environment);
+    Optional<Path> config = credentials(plan, environment);
     if (config.isPresent()) {
       options = options.withDockerConfig(config.get());
     }
@@ -53,10 +54,14 @@ final class ImagePull {
     return pulled;
   }
 
-  private static Optional<Path> credentials(Path sandbox, Map<String, String> environment) {
-    Path fetched = sandbox.resolve(".docker/config.json");
+  /** The task's own config (fetched), else the one resolved from the operator's secret, else the operator's file. */
+  static Optional<Path> credentials(LaunchPlan plan, Map<String, String> environment) {
+    Path fetched = plan.directory().resolve(".docker/config.json");
     if (Files.isRegularFile(fetched)) {
       return Optional.of(fetched);
+    }
+    if (plan.registryConfig().isPresent()) {
+      return plan.registryConfig();
     }
     return Optional.ofNullable(environment.get(DOCKER_CONFIG_VARIABLE)).filter(v -> !v.isBlank()).map(Path::of);
   }

@@ -26,9 +26,13 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  * @param container    the container the task asks for, validated (none: a process on this host)
  * @param containerizer which of Mesos's containerizers the container is asked of ({@code spark.mesos.containerizer},
  *                     or a {@code TaskInfo.container} of type MESOS with an image); meaningful with a container
+ * @param secrets      the secrets the task asks for, each with where it goes (resolved by the secrets stage)
+ * @param secretFiles  the file secrets the secrets stage wrote, for a container to mount (none before it)
  * @param secretValues values that must never appear in a log line, status message or printout
  * @param warnings     what the task asked for that is ignored, said in its stderr and the executor log
  * @param resources    the task's cpus and mem from {@code TaskInfo.resources} (a container's limits)
+ * @param imageEntrypoint the container keeps its image's entrypoint and {@code argv} is its command: a Docker
+ *                     command task without the shell, as Mesos's Docker containerizer runs it (§4.3)
  */
 public record LaunchPlan(
     String taskId,
@@ -40,14 +44,16 @@ public record LaunchPlan(
     Optional<ContainerSpec> container,
     Containerizer containerizer,
     List<Network> networks,
-    List<SecretReference> secretReferences,
+    List<TaskSecret> secrets,
+    List<SecretFile> secretFiles,
     Optional<Duration> killGracePeriod,
     Optional<Duration> maxCompletionTime,
     Optional<HealthCheck> healthCheck,
     Optional<CheckInfo> check,
     Set<String> secretValues,
     List<String> warnings,
-    Resources resources) {
+    Resources resources,
+    boolean imageEntrypoint) {
 
   /**
    * The task's scalar resources that limit a container: {@code cpus} and {@code mem} (MiB, rounded down as Mesos
@@ -104,42 +110,73 @@ public record LaunchPlan(
     }
   }
 
-  /** A secret held in a store, and the environment variable or file it goes to. */
-  public record SecretReference(String name, Optional<String> key, String target) {}
+  /**
+   * A secret written to a file on this host: a file of the task, with its path as the task gave it (relative to its
+   * sandbox, or absolute), or the registry credentials its image is pulled with.
+   */
+  public record SecretFile(Path hostFile, String target, TaskSecret.Delivery delivery) {}
+
+  /** The Docker {@code config.json} the secrets stage wrote for this task's pull, if any. */
+  public Optional<Path> registryConfig() {
+    return secretFiles.stream().filter(f -> f.delivery() == TaskSecret.Delivery.REGISTRY_CONFIG)
+        .map(SecretFile::hostFile).findFirst();
+  }
 
   public LaunchPlan {
     uris = List.copyOf(uris);
     argv = List.copyOf(argv);
     environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     networks = List.copyOf(networks);
-    secretReferences = List.copyOf(secretReferences);
+    secrets = List.copyOf(secrets);
+    secretFiles = List.copyOf(secretFiles);
     secretValues = Set.copyOf(secretValues);
     warnings = List.copyOf(warnings);
     java.util.Objects.requireNonNull(containerizer, "containerizer");
     java.util.Objects.requireNonNull(resources, "resources");
   }
 
-  /** This plan with more variables set (the secrets stage adds the resolved ones). */
-  public LaunchPlan withEnvironment(Map<String, String> more, Set<String> moreSecretValues) {
+  /**
+   * This plan with its secrets delivered: the resolved variables set, the files written, their values known to
+   * be secret.
+   */
+  public LaunchPlan withResolvedSecrets(Map<String, String> variables, List<SecretFile> files,
+      Set<String> resolvedValues) {
     Map<String, String> env = new LinkedHashMap<>(environment);
-    env.putAll(more);
-    Set<String> secrets = new java.util.HashSet<>(secretValues);
-    secrets.addAll(moreSecretValues);
+    env.putAll(variables);
+    Set<String> values = new java.util.HashSet<>(secretValues);
+    values.addAll(resolvedValues);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
-        secretReferences, killGracePeriod, maxCompletionTime, healthCheck, check, secrets, warnings, resources);
+        secrets, files, killGracePeriod, maxCompletionTime, healthCheck, check, values, warnings, resources,
+        imageEntrypoint);
   }
 
-  /** This plan with another command line (the CNI option starts the task inside its network namespace). */
-  public LaunchPlan withArgv(List<String> otherArgv) {
-    return new LaunchPlan(taskId, directory, inSandbox, uris, otherArgv, environment, container, containerizer,
-        networks, secretReferences, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources);
+  /**
+   * This plan with its container's image entrypoint kept and {@code command} as its arguments (empty: the image's
+   * own command), as Mesos's Docker containerizer runs a command without the shell.
+   */
+  public LaunchPlan withImageEntrypoint(List<String> command) {
+    return new LaunchPlan(taskId, directory, inSandbox, uris, command, environment, container, containerizer,
+        networks, secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
+        resources, true);
+  }
+
+  /**
+   * This plan with another command line and more variables (the CNI option starts the task inside its network
+   * namespace, with the address it got).
+   */
+  public LaunchPlan withArgv(List<String> otherArgv, Map<String, String> moreEnvironment) {
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.putAll(moreEnvironment);
+    return new LaunchPlan(taskId, directory, inSandbox, uris, otherArgv, env, container, containerizer, networks,
+        secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
+        resources, imageEntrypoint);
   }
 
   /** This plan with a kill grace (the Docker executor's --stop_timeout when the task has no kill policy). */
   public LaunchPlan withKillGracePeriod(Duration grace) {
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, environment, container, containerizer, networks,
-        secretReferences, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings, resources);
+        secrets, secretFiles, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings,
+        resources, imageEntrypoint);
   }
 
   @Override
@@ -151,7 +188,7 @@ public record LaunchPlan(
         + argv.stream().map(this::hide).toList() + ", env=" + env + container.map(c -> ", container=" + hide(c.toString())
             + (containerizer == Containerizer.MESOS ? " (Mesos containerizer)" : "")).orElse("")
         + (networks.isEmpty() ? "" : ", networks=" + networks)
-        + (secretReferences.isEmpty() ? "" : ", secrets=" + secretReferences)
+        + (secrets.isEmpty() ? "" : ", secrets=" + secrets)
         + killGracePeriod.map(g -> ", kill grace " + g.toMillis() + " ms").orElse("")
         + maxCompletionTime.map(t -> ", max completion time " + t.toMillis() + " ms").orElse("")
         + healthCheck.map(h -> ", health check " + h.getType()).orElse("")

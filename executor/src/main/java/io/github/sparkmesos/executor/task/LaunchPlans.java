@@ -22,7 +22,6 @@ import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.HealthCheck;
 import org.apache.mesos.v1.Protos.NetworkInfo;
 import org.apache.mesos.v1.Protos.Resource;
-import org.apache.mesos.v1.Protos.Secret;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.Value;
 
@@ -97,12 +96,14 @@ public final class LaunchPlans {
     }
     ContainerPlans.Result container = ContainerPlans.from(task, conf, context.dockerPolicy());
     warnings.addAll(container.warnings());
+    List<TaskSecret> secrets = new ArrayList<>(TaskSecrets.fromSparkConf(conf, warnings));
+    secrets.addAll(TaskSecrets.fromVolumes(task));
     SparkLaunch spark = new SparkLaunch(document, context.frameworkUser(), context.sparkHome());
     if (!networks.isEmpty() && container.container().isEmpty()) {
       spark = spark.withHostnameFrom(CONTAINER_IP); // the address its CNI network gives it
     }
     return plan(task, context.tasksDirectory().resolve(taskId), false, spark.uris(),
-        List.of("/bin/sh", "-c", spark.command()), spark.environment(), container, networks, Set.of(),
+        List.of("/bin/sh", "-c", spark.command()), spark.environment(), container, networks, secrets,
         warnings); // its networks: its container's, else joined through CNI by the process runtime
   }
 
@@ -128,19 +129,23 @@ public final class LaunchPlans {
     String field = flags.taskCommand().isPresent() ? "--task_command" : "TaskInfo.command";
     List<String> argv = argv(command, field);
     Map<String, String> env = new LinkedHashMap<>();
-    Set<String> secrets = new HashSet<>();
     for (Environment.Variable v : flags.taskEnvironment().map(Environment::getVariablesList).orElse(List.of())) {
       if (v.getType() != Environment.Variable.Type.SECRET) { // an isolator's unresolved secret: skipped, as Mesos
         env.put(v.getName(), v.getValue());
       }
     }
-    Map<String, String> own = environment(command, field, secrets);
-    for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
-      if (v.getType() == Environment.Variable.Type.SECRET && env.containsKey(v.getName())) {
-        own.remove(v.getName()); // the agent's environment_secret isolator resolved it into --task_environment
+    env.putAll(environment(command, field));
+    List<TaskSecret> secrets = new ArrayList<>();
+    for (TaskSecret s : TaskSecrets.fromEnvironment(command, field)) {
+      if (!env.containsKey(s.target())) { // else the agent's environment_secret isolator resolved it already
+        secrets.add(s);
       }
     }
-    env.putAll(own);
+    for (TaskSecret s : TaskSecrets.fromVolumes(task)) {
+      if (!java.nio.file.Files.exists(context.sandbox().resolve(s.target()))) { // else the agent's volume/secret did
+        secrets.add(s);
+      }
+    }
     if (task.getResourcesCount() > 0) {
       env.put("MESOS_ALLOCATION_ROLE", task.getResources(0).getAllocationInfo().getRole());
     }
@@ -171,22 +176,22 @@ public final class LaunchPlans {
       throw new InvalidTaskException("TaskInfo.container", "must be of type DOCKER for the Docker executor");
     }
     CommandInfo command = task.getCommand();
-    if (command.hasShell() && !command.getShell()) {
-      throw new LaunchFailedException("TaskInfo.command.shell=false: running value and arguments as the command of"
-          + " the image's own entrypoint is not supported by this executor's Docker executor yet");
-    }
-    List<String> argv = argv(command, "TaskInfo.command");
-    Set<String> secrets = new HashSet<>();
+    boolean shell = !command.hasShell() || command.getShell();
+    List<String> argv = shell ? argv(command, "TaskInfo.command") : imageCommand(command);
     Map<String, String> env = new LinkedHashMap<>(flags.taskEnvironment());
-    env.putAll(environment(command, "TaskInfo.command", secrets));
+    env.putAll(environment(command, "TaskInfo.command"));
+    // Mesos's Docker containerizer resolves no secret: every one is this executor's to deliver
+    List<TaskSecret> secrets = new ArrayList<>(TaskSecrets.fromEnvironment(command, "TaskInfo.command"));
+    secrets.addAll(TaskSecrets.fromVolumes(task));
     if (task.getResourcesCount() > 0) {
       env.put("MESOS_ALLOCATION_ROLE", task.getResources(0).getAllocationInfo().getRole());
     }
     ContainerPlans.Result container = AgentDockerDefaults.apply(ContainerPlans.fromTaskInfo(task,
         context.dockerPolicy()), flags, resources(task).cpus());
     Path sandbox = flags.sandboxDirectory().orElse(context.sandbox());
-    LaunchPlan plan = plan(task, sandbox, true, List.of(), argv, env, container, List.of(), secrets,
+    LaunchPlan built = plan(task, sandbox, true, List.of(), argv, env, container, List.of(), secrets,
         container.warnings());
+    LaunchPlan plan = shell ? built : built.withImageEntrypoint(argv);
     // without a kill policy, Mesos's Docker executor stops with the (deprecated) --stop_timeout at least
     return plan.killGracePeriod().isPresent() || flags.stopTimeout().filter(t -> !t.isZero()).isEmpty() ? plan
         : plan.withKillGracePeriod(flags.stopTimeout().get());
@@ -204,8 +209,9 @@ public final class LaunchPlans {
     for (CommandInfo.URI uri : command.getUrisList()) {
       uris.add(FetchUri.of(uri, "TaskInfo.command.uris[" + uris.size() + "]"));
     }
-    Set<String> secrets = new HashSet<>();
-    Map<String, String> env = environment(command, "TaskInfo.command", secrets);
+    Map<String, String> env = environment(command, "TaskInfo.command");
+    List<TaskSecret> secrets = new ArrayList<>(TaskSecrets.fromEnvironment(command, "TaskInfo.command"));
+    secrets.addAll(TaskSecrets.fromVolumes(task));
     List<LaunchPlan.Network> networks = networks(task);
     ContainerPlans.Result container = ContainerPlans.fromTaskInfo(task, context.dockerPolicy());
     return plan(task, context.tasksDirectory().resolve(taskId), false, uris, argv, env, container, networks, secrets,
@@ -233,9 +239,22 @@ public final class LaunchPlans {
     return argv;
   }
 
-  /** A command's own variables, checked; SECRET values are added to {@code secrets}. */
-  private static Map<String, String> environment(CommandInfo command, String field, Set<String> secrets)
-      throws InvalidTaskException {
+  /**
+   * A Docker command without the shell, as Mesos's Docker containerizer passes it (§4.3): the image's entrypoint
+   * stays, and its arguments are {@code value} (when set) followed by every one of {@code arguments}; neither
+   * leaves the image's own command.
+   */
+  private static List<String> imageCommand(CommandInfo command) {
+    List<String> argv = new ArrayList<>();
+    if (command.hasValue() && !command.getValue().isEmpty()) {
+      argv.add(command.getValue());
+    }
+    argv.addAll(command.getArgumentsList());
+    return argv;
+  }
+
+  /** A command's own plain variables, checked; its SECRET ones are {@link TaskSecrets#fromEnvironment}'s. */
+  private static Map<String, String> environment(CommandInfo command, String field) throws InvalidTaskException {
     Map<String, String> env = new LinkedHashMap<>();
     for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
       String name = field + ".environment." + v.getName();
@@ -245,11 +264,7 @@ public final class LaunchPlans {
       if (!ChildEnvironment.settableByTask(v.getName())) {
         throw new InvalidTaskException(name, "is reserved for the executor and may not be set by a task");
       }
-      if (v.getType() == Environment.Variable.Type.SECRET) {
-        String value = secretValue(v, name);
-        secrets.add(value);
-        env.put(v.getName(), value);
-      } else {
+      if (v.getType() != Environment.Variable.Type.SECRET) {
         if (v.hasSecret()) {
           throw new InvalidTaskException(name, "a VALUE variable must not carry a secret");
         }
@@ -261,16 +276,24 @@ public final class LaunchPlans {
 
   private static LaunchPlan plan(TaskInfo task, Path directory, boolean inSandbox, List<FetchUri> uris,
       List<String> argv, Map<String, String> env, ContainerPlans.Result container, List<LaunchPlan.Network> networks,
-      Set<String> secrets, List<String> warnings) throws InvalidTaskException {
+      List<TaskSecret> secrets, List<String> warnings) throws InvalidTaskException {
     for (FetchUri uri : uris) {
       uri.validate();
+    }
+    TaskSecrets.checkTargets(secrets, env);
+    Set<String> secretValues = new HashSet<>();
+    for (TaskSecret s : secrets) {
+      if (s.delivery() == TaskSecret.Delivery.FILE && container.container().isEmpty()) {
+        s.hostPath(directory);
+      }
+      s.value().ifPresent(v -> secretValues.add(new String(v, StandardCharsets.UTF_8)));
     }
     Optional<HealthCheck> health = task.hasHealthCheck() ? Optional.of(task.getHealthCheck()) : Optional.empty();
     Optional<CheckInfo> check = task.hasCheck() ? Optional.of(task.getCheck()) : Optional.empty();
     TaskChecks.validate(health, check);
     return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, container.container(),
-        container.containerizer(), networks, List.of(), killGrace(task), maxCompletionTime(task), health, check, secrets,
-        warnings, resources(task));
+        container.containerizer(), networks, secrets, List.of(), killGrace(task), maxCompletionTime(task), health, check,
+        secretValues, warnings, resources(task), false);
   }
 
   /**
@@ -307,27 +330,6 @@ public final class LaunchPlans {
       throw new InvalidTaskException("TaskInfo.max_completion_time", "must not be negative");
     }
     return nanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
-  }
-
-  private static String secretValue(Environment.Variable v, String field) throws InvalidTaskException {
-    if (!v.hasSecret() || v.hasValue()) {
-      throw new InvalidTaskException(field, "a SECRET variable must carry a secret and no value");
-    }
-    Secret secret = v.getSecret();
-    if (secret.getType() == Secret.Type.VALUE && secret.hasValue() && !secret.hasReference()) {
-      byte[] data = secret.getValue().getData().toByteArray();
-      for (byte b : data) {
-        if (b == 0) {
-          throw new InvalidTaskException(field, "secret value must not contain NUL bytes");
-        }
-      }
-      return new String(data, StandardCharsets.UTF_8);
-    }
-    if (secret.getType() == Secret.Type.REFERENCE && secret.hasReference() && !secret.hasValue()) {
-      throw new InvalidTaskException(field, "secret references ('" + secret.getReference().getName()
-          + "') need a secret resolver, and none is configured on this executor");
-    }
-    throw new InvalidTaskException(field, "a secret must be of type VALUE with a value, or REFERENCE with a reference");
   }
 
   /**

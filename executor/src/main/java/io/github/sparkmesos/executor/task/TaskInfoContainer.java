@@ -66,9 +66,7 @@ final class TaskInfoContainer {
           case HOST_PATH -> volume = ContainerPlans.build(() -> Volume.hostPath(source.getHostPath().getPath(), container, readOnly),
               field + ".source.host_path");
           case SECRET -> {
-            warnings.add(field + " (a SECRET volume at '" + container + "') is not mounted in the container:"
-                + " file secrets are delivered by the secrets stage");
-            continue;
+            continue; // a file secret: TaskSecrets reads it, the secrets stage delivers it
           }
           default -> throw new InvalidTaskException(field + ".source.type", source.getType()
               + " volumes are not supported (DOCKER_VOLUME, SANDBOX_PATH, HOST_PATH are)");

@@ -90,7 +90,13 @@ class CheckTest {
       assertTrue(run.out().contains("    http://repo.example.com/spark-3.5.9-bin-hadoop3.tgz (extract true,"
           + " executable false, cache false)\n"), run.out());
       assertTrue(run.out().contains("resources:   cpus 1.0, mem 896 MiB"), run.out());
+      if (examples.get(i).contains("spark.mesos.executor.secret.names")) {
+        assertTrue(run.out().contains("    DB_PASSWORD=<secret> (name 'db/password')\n"), run.out());
+        assertTrue(run.out().contains("  secret files:\n    secrets/db.pw <- name 'db/password' (mode 0400, removed"
+            + " when the task ends)\n"), run.out());
+      }
     }
+    assertTrue(examples.stream().anyMatch(e -> e.contains("spark.mesos.executor.secret.names")));
   }
 
   @Test
@@ -135,7 +141,7 @@ class CheckTest {
         variable("PLAIN", "visible"));
     Run run = check(write("secret.json", task).toString(), "--command-executor");
     assertEquals(0, run.code(), run.err());
-    assertTrue(run.out().contains("    TOKEN=<secret>\n"), run.out());
+    assertTrue(run.out().contains("    TOKEN=<secret> (<value>)\n"), run.out());
     assertTrue(run.out().contains("    PLAIN=visible\n"), run.out());
     assertTrue(run.out().contains("echo <secret> >/dev/null"), run.out());
     String base64 = Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8));

@@ -67,6 +67,11 @@ public final class HarnessRun {
     throw new AssertionError("no " + state + " of " + taskId + " within " + limit + ": " + bytes);
   }
 
+  /** What the harness has printed so far. */
+  public static String output(Harness harness) {
+    return OUTPUTS.get(harness).toString(StandardCharsets.UTF_8);
+  }
+
   public static Run finish(Harness harness) {
     Harness.Result result = harness.awaitResult();
     String text = OUTPUTS.remove(harness).toString(StandardCharsets.UTF_8);

@@ -40,8 +40,8 @@ class DockerRuntimeTest {
   private static LaunchPlan plan(Path dir, String id, String command) {
     return new LaunchPlan(id, dir, false, List.of(), List.of("/bin/sh", "-c", command), Map.of("GREETING", "hello"),
         Optional.of(ContainerSpec.of(ImageReference.parse(TestEngine.BUSYBOX))), LaunchPlan.Containerizer.DOCKER,
-        List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of(),
-        List.of(), LaunchPlan.Resources.NONE);
+        List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Set.of(), List.of(), LaunchPlan.Resources.NONE, false);
   }
 
   private static DockerRuntime runtime() {
@@ -88,8 +88,8 @@ class DockerRuntimeTest {
   private static LaunchPlan plan(Path dir, String id, List<String> argv, ContainerSpec spec,
       LaunchPlan.Resources resources) {
     return new LaunchPlan(id, dir, false, List.of(), argv, Map.of("GREETING", "hello"), Optional.of(spec),
-        LaunchPlan.Containerizer.DOCKER, List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Set.of(), List.of(), resources);
+        LaunchPlan.Containerizer.DOCKER, List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Set.of(), List.of(), resources, false);
   }
 
   private static ContainerSpec spec(ContainerSpec.NetworkMode network, List<ContainerSpec.PortMapping> ports,

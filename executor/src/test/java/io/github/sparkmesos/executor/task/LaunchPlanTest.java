@@ -53,10 +53,12 @@ class LaunchPlanTest {
             .addVariables(Environment.Variable.newBuilder().setName("PLAIN").setValue("visible"))))
         .build();
     LaunchPlan plan = LaunchPlans.forCommandTask(task, CONTEXT);
-    assertEquals(secret, plan.environment().get("PASSWORD"), "the runtime gets the value");
-    String printed = plan.toString();
+    assertEquals(secret, new String(plan.secrets().get(0).value().orElseThrow(), java.nio.charset.StandardCharsets.UTF_8),
+        "the secrets stage gets the value");
+    String printed = plan.withResolvedSecrets(Map.of("PASSWORD", secret), List.of(), java.util.Set.of()).toString();
     assertFalse(printed.contains(secret), printed);
     assertTrue(printed.contains("PASSWORD=<secret>") && printed.contains("PLAIN=visible"), printed);
+    assertTrue(printed.contains("secrets=[env PASSWORD <- <value>]"), printed);
     assertTrue(printed.contains("echo <secret> > x"), "a secret inside the command line is masked: " + printed);
   }
 

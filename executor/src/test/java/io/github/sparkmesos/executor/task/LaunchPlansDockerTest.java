@@ -382,16 +382,22 @@ class LaunchPlansDockerTest {
   }
 
   @Test
-  void aSecretVolumeIsNotAContainerMountAndSaysSo() throws Exception {
-    TaskInfo task = task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
+  void aSecretVolumeIsAFileSecretNotAPlainMount() throws Exception {
+    org.apache.mesos.v1.Protos.Volume.Source.Builder source = org.apache.mesos.v1.Protos.Volume.Source.newBuilder()
+        .setType(org.apache.mesos.v1.Protos.Volume.Source.Type.SECRET);
+    TaskInfo.Builder task = task("t1").setCommand(CommandInfo.newBuilder().setValue("true"))
         .setContainer(DOCKER_CONTAINER.toBuilder().addVolumes(org.apache.mesos.v1.Protos.Volume.newBuilder()
-            .setContainerPath("secret.txt").setMode(org.apache.mesos.v1.Protos.Volume.Mode.RO)
-            .setSource(org.apache.mesos.v1.Protos.Volume.Source.newBuilder()
-                .setType(org.apache.mesos.v1.Protos.Volume.Source.Type.SECRET)))).build();
-    LaunchPlan plan = LaunchPlans.forCommandTask(task, CONTEXT);
+            .setContainerPath("secret.txt").setMode(org.apache.mesos.v1.Protos.Volume.Mode.RO).setSource(source)));
+    assertStartsWith("TaskInfo.container.volumes[4].source.secret: is required for a SECRET volume",
+        assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(task.build(), CONTEXT)));
+    source.setSecret(org.apache.mesos.v1.Protos.Secret.newBuilder()
+        .setType(org.apache.mesos.v1.Protos.Secret.Type.REFERENCE)
+        .setReference(org.apache.mesos.v1.Protos.Secret.Reference.newBuilder().setName("db").setKey("password")));
+    task.getContainerBuilder().getVolumesBuilder(4).setSource(source);
+    LaunchPlan plan = LaunchPlans.forCommandTask(task.build(), CONTEXT);
     assertEquals(4, plan.container().orElseThrow().volumes().size());
-    assertTrue(plan.warnings().stream().anyMatch(w -> w.startsWith("TaskInfo.container.volumes[4] (a SECRET volume")),
-        plan.warnings().toString());
+    assertEquals("[file secret.txt <- name 'db' key 'password']", plan.secrets().toString());
+    assertTrue(plan.warnings().stream().noneMatch(w -> w.contains("SECRET")), plan.warnings().toString());
   }
 
   // ---- what wins: the document, setting by setting

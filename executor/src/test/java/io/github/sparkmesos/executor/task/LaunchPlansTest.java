@@ -212,24 +212,29 @@ class LaunchPlansTest {
   }
 
   @Test
-  void aValueSecretLandsInTheEnvironmentAndInSecretValues() throws Exception {
+  void aValueSecretIsASecretOfThePlanNotAPlainVariable() throws Exception {
     LaunchPlan spec = LaunchPlans.forCommandTask(commandTask(CommandInfo.newBuilder().setValue("true")
         .setEnvironment(Environment.newBuilder().addVariables(value("PLAIN", "p"))
             .addVariables(valueSecret("DB_PASSWORD", "s3cr3t-value")))), CONTEXT);
-    assertEquals("s3cr3t-value", spec.environment().get("DB_PASSWORD"));
-    assertEquals("p", spec.environment().get("PLAIN"));
+    assertEquals(Map.of("PLAIN", "p"), spec.environment(), "the secrets stage sets it, for the runtime only");
+    assertEquals(List.of(TaskSecret.ofValue("TaskInfo.command.environment.DB_PASSWORD",
+        "s3cr3t-value".getBytes(java.nio.charset.StandardCharsets.UTF_8), TaskSecret.Delivery.ENVIRONMENT,
+        "DB_PASSWORD")), spec.secrets());
     assertEquals(java.util.Set.of("s3cr3t-value"), spec.secretValues());
   }
 
   @Test
-  void aReferenceSecretIsRefusedWithoutLeakingAnySecretValue() {
+  void aReferenceSecretIsCarriedAsItsReferenceWithoutAnyValue() throws Exception {
     TaskInfo task = commandTask(CommandInfo.newBuilder().setValue("true").setEnvironment(Environment.newBuilder()
         .addVariables(valueSecret("API_KEY", "topsecret-api-key"))
         .addVariables(referenceSecret("DB_PASSWORD", "/prod/db"))));
-    InvalidTaskException e = assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(task, CONTEXT));
-    assertStartsWith("TaskInfo.command.environment.DB_PASSWORD: ", e);
-    assertFalse(e.getMessage().contains("topsecret-api-key"), e.getMessage());
-    assertFalse(String.valueOf(e.getCause()).contains("topsecret-api-key"));
+    LaunchPlan plan = LaunchPlans.forCommandTask(task, CONTEXT);
+    TaskSecret ref = plan.secrets().get(1);
+    assertEquals(Optional.of(io.github.sparkmesos.secrets.SecretReference.of("/prod/db", "password")),
+        ref.reference());
+    assertTrue(ref.value().isEmpty());
+    assertEquals("env DB_PASSWORD <- name '/prod/db' key 'password'", ref.toString());
+    assertFalse(plan.toString().contains("topsecret-api-key"), plan.toString());
   }
 
   @Test
