@@ -6,6 +6,8 @@ import io.github.sparkmesos.executor.mesos.DockerExecutorFlags;
 import io.github.sparkmesos.executor.pipeline.SecretSupply;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.pipeline.TaskReporter;
+import io.github.sparkmesos.executor.runtime.CniRuntime;
+import io.github.sparkmesos.executor.runtime.CniSettings;
 import io.github.sparkmesos.executor.runtime.DockerRuntime;
 import io.github.sparkmesos.executor.runtime.ProcessRuntime;
 import io.github.sparkmesos.executor.runtime.Runtimes;
@@ -64,7 +66,9 @@ final class TaskLaunches {
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
     this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
-    TaskRuntime process = new ProcessRuntime(childEnvironment);
+    // CNI is an option of the process runtime; what a killed executor left in this sandbox is released here
+    TaskRuntime process = CniRuntime.around(new ProcessRuntime(childEnvironment),
+        CniSettings.fromEnvironment(childEnvironment), sandbox);
     this.runtimes = new Runtimes(process,
         () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId(),
             dockerExecutor.map(d -> new DockerRuntime.AgentContainer(d.container(),
@@ -104,6 +108,9 @@ final class TaskLaunches {
       LaunchPlan plan = TaskValidation.plan(task, group != null, context, dockerPolicyError);
       plan.secretValues().forEach(Log.redactor()::add);
       TaskRuntime runtime = runtimes.select(plan);
+      if (runtime instanceof CniRuntime cni) {
+        cni.check(plan); // a network without configuration fails the task before anything of it exists
+      }
       return new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
           plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter, secrets);
     } catch (InvalidTaskException e) {

@@ -67,6 +67,11 @@ final class LoopbackAgent implements AutoCloseable {
     this(sandbox, checkpoint, capabilities, flags, docker, Map.of());
   }
 
+  /** @param environment the executor's environment beyond PATH (an operator's settings) */
+  LoopbackAgent(Path sandbox, Map<String, String> environment) throws Exception {
+    this(sandbox, true, List.of(), CommandExecutorFlags.NONE, Optional.empty(), environment);
+  }
+
   /** @param operatorEnvironment what the operator adds to the executor's environment (PATH is always set) */
   LoopbackAgent(Path sandbox, boolean checkpoint, List<FrameworkInfo.Capability.Type> capabilities,
       CommandExecutorFlags flags, Optional<DockerExecutorFlags> docker, Map<String, String> operatorEnvironment)

@@ -38,7 +38,7 @@ import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
  * <pre>
  * java &lt;Spark's --add-opens list&gt; -cp "spark-testkit/target/spark-jars/*:spark-testkit/target/classes" \
  *   io.github.sparkmesos.testkit.PiDriver --info-file F [--partitions N] [--executors N]
- *   [--wait-seconds S] [--hold-file H]
+ *   [--wait-seconds S] [--hold-file H] [--host A]
  * </pre>
  *
  * <p>Protocol on stdout (one line each, flushed; Spark's own log goes to stderr):
@@ -55,6 +55,9 @@ import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
  * ({@code DRIVER_FAILED ...}); 2 fewer than N executors registered within S seconds
  * ({@code DRIVER_FAILED no executor registered within S s}); 64 bad arguments.
  *
+ * <p>{@code --host A}: the address the driver binds to and executors reach it at (127.0.0.1 by default; a
+ * bridge's address for executors in network namespaces of their own).
+ *
  * <p>With {@code --hold-file H} the driver keeps the SparkContext (and so the executors) alive after
  * the job until H exists or the SparkContext is stopped from outside (e.g. by a shutdown hook).
  */
@@ -68,7 +71,7 @@ public final class PiDriver {
   }
 
   /** Parsed command line. */
-  record Options(Path infoFile, int partitions, int executors, int waitSeconds, Path holdFile) {
+  record Options(Path infoFile, int partitions, int executors, int waitSeconds, Path holdFile, String host) {
 
     static Options parse(String[] args) {
       Path info = null;
@@ -76,6 +79,7 @@ public final class PiDriver {
       int partitions = 200;
       int executors = 1;
       int waitSeconds = 180;
+      String host = "127.0.0.1";
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         if (i + 1 >= args.length) {
@@ -88,13 +92,14 @@ public final class PiDriver {
           case "--partitions" -> partitions = positive(a, v);
           case "--executors" -> executors = positive(a, v);
           case "--wait-seconds" -> waitSeconds = positive(a, v);
+          case "--host" -> host = v;
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
       if (info == null) {
         throw new IllegalArgumentException("--info-file is required");
       }
-      return new Options(info, partitions, executors, waitSeconds, hold);
+      return new Options(info, partitions, executors, waitSeconds, hold, host);
     }
 
     private static int positive(String name, String value) {
@@ -118,7 +123,7 @@ public final class PiDriver {
     } catch (IllegalArgumentException e) {
       System.err.println("PiDriver: " + e.getMessage());
       System.err.println("usage: PiDriver --info-file F [--partitions N (200)] [--executors N (1)]"
-          + " [--wait-seconds S (180)] [--hold-file H]");
+          + " [--wait-seconds S (180)] [--hold-file H] [--host A (127.0.0.1)]");
       System.exit(64);
       return;
     }
@@ -129,8 +134,8 @@ public final class PiDriver {
       SparkConf conf = new SparkConf()
           .setMaster(ExternalExecutorsClusterManager.MASTER)
           .setAppName(APP_NAME)
-          .set("spark.driver.host", "127.0.0.1")
-          .set("spark.driver.bindAddress", "127.0.0.1")
+          .set("spark.driver.host", opts.host())
+          .set("spark.driver.bindAddress", opts.host())
           .set("spark.ui.enabled", "false")
           // the executor fetches this from the driver (into its cwd) to deserialize the lambdas below
           .set("spark.jars", appJar);

@@ -60,7 +60,9 @@ final class PlanPrinter {
     lines.add("  container:" + (plan.container().isPresent() ? "" : "   none (a process on this host)"));
     plan.container().ifPresent(c -> container(lines, c, plan.containerizer()));
     lines.add("  networks:    " + (plan.networks().isEmpty() ? "none" : plan.networks().stream()
-        .map(n -> n.name() + (n.labels().isEmpty() ? "" : " " + n.labels())).collect(Collectors.joining(", "))));
+        .map(n -> n.name() + (n.labels().isEmpty() ? "" : " " + n.labels())).collect(Collectors.joining(", "))
+        + (io.github.sparkmesos.executor.runtime.CniRuntime.joinsNetworks(plan)
+            ? " (joined through CNI, from " + io.github.sparkmesos.executor.runtime.CniSettings.CONFIG_DIR + ")" : "")));
     lines.add("  labels:      " + labels(task.getLabels()));
     lines.add("  kill grace:  " + plan.killGracePeriod().map(PlanPrinter::duration)
         .orElse("none given (default 3s)"));

@@ -145,6 +145,7 @@ public final class TaskPipeline implements Runnable {
       LaunchPlan resolved = delivered.plan();
       // before the start, outside this pipeline's lock: a KILL while an image is pulled ends the task at once
       runtime.prepare(resolved, line -> reporter.status(TaskState.TASK_STARTING, null, line));
+      undo.push(() -> runtime.abandon(resolved));
       RunningTask started;
       synchronized (this) {
         if (killRequested) {

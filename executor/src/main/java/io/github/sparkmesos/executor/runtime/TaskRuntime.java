@@ -18,6 +18,12 @@ public interface TaskRuntime {
    */
   default void prepare(LaunchPlan plan, Consumer<String> progress) throws LaunchFailedException {}
 
+  /**
+   * Takes back what {@link #prepare} made for a plan that will not start (killed, or a later step failed).
+   * Nothing by default.
+   */
+  default void abandon(LaunchPlan plan) {}
+
   /** Starts the plan's command; nothing of it is left running when this throws. */
   RunningTask start(LaunchPlan plan) throws LaunchFailedException;
 }

@@ -86,10 +86,36 @@ public record LaunchPlan(
   /** Mesos's containerizer a container is asked of: Docker's (the default) or Mesos's own, with an image. */
   public enum Containerizer { DOCKER, MESOS }
 
-  /** A network the task joins, with its labels, as {@code NetworkInfo} names them. */
-  public record Network(String name, Map<String, String> labels) {
+  /**
+   * A network the task joins, with its labels, as {@code NetworkInfo} names them.
+   *
+   * @param info the whole {@code NetworkInfo}, as CNI plugins are given it
+   */
+  public record Network(String name, Map<String, String> labels, org.apache.mesos.v1.Protos.NetworkInfo info) {
     public Network {
       labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+      java.util.Objects.requireNonNull(info, "info");
+    }
+
+    /** The network {@code spark.mesos.network.name} and {@code .labels} ask for, as Spark's NetworkInfo. */
+    public Network(String name, Map<String, String> labels) {
+      this(name, labels, info(name, labels));
+    }
+
+    private static org.apache.mesos.v1.Protos.NetworkInfo info(String name, Map<String, String> labels) {
+      org.apache.mesos.v1.Protos.Labels.Builder l = org.apache.mesos.v1.Protos.Labels.newBuilder();
+      labels.forEach((k, v) -> l.addLabels(org.apache.mesos.v1.Protos.Label.newBuilder().setKey(k).setValue(v)));
+      org.apache.mesos.v1.Protos.NetworkInfo.Builder info = org.apache.mesos.v1.Protos.NetworkInfo.newBuilder()
+          .setName(name);
+      if (!labels.isEmpty()) {
+        info.setLabels(l);
+      }
+      return info.build();
+    }
+
+    @Override
+    public String toString() {
+      return "Network[name=" + name + ", labels=" + labels + "]";
     }
   }
 
@@ -141,6 +167,18 @@ public record LaunchPlan(
     return new LaunchPlan(taskId, directory, inSandbox, uris, command, environment, container, containerizer,
         networks, secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
         resources, true);
+  }
+
+  /**
+   * This plan with another command line and more variables (the CNI option starts the task inside its network
+   * namespace, with the address it got).
+   */
+  public LaunchPlan withArgv(List<String> otherArgv, Map<String, String> moreEnvironment) {
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.putAll(moreEnvironment);
+    return new LaunchPlan(taskId, directory, inSandbox, uris, otherArgv, env, container, containerizer, networks,
+        secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
+        resources, imageEntrypoint);
   }
 
   /** This plan with a kill grace (the Docker executor's --stop_timeout when the task has no kill policy). */

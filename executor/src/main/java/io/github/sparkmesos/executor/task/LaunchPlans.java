@@ -64,6 +64,12 @@ public final class LaunchPlans {
     }
   }
 
+  /**
+   * The variable a task that joins CNI networks finds its address in (as Mesos's default executor sets it), which
+   * a Spark task document's {@code --hostname} is then.
+   */
+  public static final String CONTAINER_IP = "MESOS_CONTAINER_IP";
+
   /** The message of Mesos's command executor for a second task. */
   public static final String MULTIPLE_TASKS = "Attempted to run multiple tasks using a \"command\" executor";
   /** The message of Mesos's Docker executor for a second task. */
@@ -78,7 +84,6 @@ public final class LaunchPlans {
     }
     SparkTaskDocument document = SparkTaskDocument.parse(task.getData().toByteArray());
     SparkConf conf = document.conf();
-    SparkLaunch spark = new SparkLaunch(document, context.frameworkUser(), context.sparkHome());
     List<String> warnings = new ArrayList<>();
     for (String key : SparkMesosKeys.unknown(conf.all().keySet())) {
       warnings.add("unknown Spark setting '" + key + "' is ignored (not a spark.mesos.* key this executor knows)");
@@ -93,9 +98,13 @@ public final class LaunchPlans {
     warnings.addAll(container.warnings());
     List<TaskSecret> secrets = new ArrayList<>(TaskSecrets.fromSparkConf(conf, warnings));
     secrets.addAll(TaskSecrets.fromVolumes(task));
+    SparkLaunch spark = new SparkLaunch(document, context.frameworkUser(), context.sparkHome());
+    if (!networks.isEmpty() && container.container().isEmpty()) {
+      spark = spark.withHostnameFrom(CONTAINER_IP); // the address its CNI network gives it
+    }
     return plan(task, context.tasksDirectory().resolve(taskId), false, spark.uris(),
         List.of("/bin/sh", "-c", spark.command()), spark.environment(), container, networks, secrets,
-        withNetworkWarnings(warnings, networks));
+        warnings); // its networks: its container's, else joined through CNI by the process runtime
   }
 
   /**
@@ -206,7 +215,7 @@ public final class LaunchPlans {
     List<LaunchPlan.Network> networks = networks(task);
     ContainerPlans.Result container = ContainerPlans.fromTaskInfo(task, context.dockerPolicy());
     return plan(task, context.tasksDirectory().resolve(taskId), false, uris, argv, env, container, networks, secrets,
-        withNetworkWarnings(container.warnings(), networks));
+        container.warnings());
   }
 
   /**
@@ -263,15 +272,6 @@ public final class LaunchPlans {
       }
     }
     return env;
-  }
-
-  private static List<String> withNetworkWarnings(List<String> warnings, List<LaunchPlan.Network> networks) {
-    List<String> all = new ArrayList<>(warnings);
-    for (LaunchPlan.Network n : networks) {
-      all.add("network '" + n.name() + "' is not joined: this executor runs the task on the host's network"
-          + " (CNI comes with the OS layer)");
-    }
-    return all;
   }
 
   private static LaunchPlan plan(TaskInfo task, Path directory, boolean inSandbox, List<FetchUri> uris,
@@ -370,7 +370,7 @@ public final class LaunchPlans {
       if (info.hasName()) {
         Map<String, String> labels = new LinkedHashMap<>();
         info.getLabels().getLabelsList().forEach(l -> labels.put(l.getKey(), l.getValue()));
-        networks.add(new LaunchPlan.Network(info.getName(), labels));
+        networks.add(new LaunchPlan.Network(info.getName(), labels, info));
       }
     }
     return networks;

@@ -21,15 +21,33 @@ public final class SparkLaunch {
   private final SparkTaskDocument document;
   private final Optional<String> sparkUser;
   private final Optional<String> executorSparkHome;
+  private final Optional<String> hostnameVariable;
 
   /**
    * @param sparkUser FrameworkInfo.user, which Spark passes as SPARK_USER
    * @param executorSparkHome SPARK_HOME of the executor's own environment, the last fallback
    */
   public SparkLaunch(SparkTaskDocument document, Optional<String> sparkUser, Optional<String> executorSparkHome) {
+    this(document, sparkUser, executorSparkHome, Optional.empty());
+  }
+
+  private SparkLaunch(SparkTaskDocument document, Optional<String> sparkUser, Optional<String> executorSparkHome,
+      Optional<String> hostnameVariable) {
     this.document = document;
     this.sparkUser = sparkUser;
     this.executorSparkHome = executorSparkHome;
+    this.hostnameVariable = hostnameVariable;
+  }
+
+  /**
+   * The same launch with {@code --hostname "$variable"} (in place of the document's hostname, if any): the
+   * address the task's CNI network gives it, known only once it has joined.
+   */
+  public SparkLaunch withHostnameFrom(String variable) {
+    if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("not a variable name: " + variable);
+    }
+    return new SparkLaunch(document, sparkUser, executorSparkHome, Optional.of(variable));
   }
 
   public List<FetchUri> uris() throws InvalidTaskException {
@@ -73,11 +91,18 @@ public final class SparkLaunch {
     SparkTaskDocument.BackendArguments b = document.backend();
     List<String> args = new ArrayList<>(List.of("--driver-url", b.driverUrl(), "--executor-id", b.executorId(),
         "--cores", String.valueOf(b.cores()), "--app-id", b.appId()));
-    b.hostname().ifPresent(h -> args.addAll(List.of("--hostname", h)));
-    b.bindAddress().ifPresent(h -> args.addAll(List.of("--bind-address", h)));
-    b.resourceProfileId().ifPresent(id -> args.addAll(List.of("--resourceProfileId", String.valueOf(id))));
+    if (hostnameVariable.isEmpty()) {
+      b.hostname().ifPresent(h -> args.addAll(List.of("--hostname", h)));
+    }
+    List<String> tail = new ArrayList<>();
+    b.bindAddress().ifPresent(h -> tail.addAll(List.of("--bind-address", h)));
+    b.resourceProfileId().ifPresent(id -> tail.addAll(List.of("--resourceProfileId", String.valueOf(id))));
     List<String> quoted = new ArrayList<>();
     for (String a : args) {
+      quoted.add(Shell.quote(a));
+    }
+    hostnameVariable.ifPresent(v -> quoted.addAll(List.of("--hostname", "\"$" + v + "\"")));
+    for (String a : tail) {
       quoted.add(Shell.quote(a));
     }
     return String.join(" ", quoted);

@@ -116,6 +116,22 @@ class SparkLaunchTest {
   }
 
   @Test
+  void inACniNetworkTheHostnameIsTheAddressTheNetworkGaveTheTask(@TempDir Path work) throws Exception {
+    fakeSparkClass(work.resolve("spark-3.5.9-bin-sme"));
+    Map<String, Object> b = backend();
+    b.put("bindAddress", "0.0.0.0");
+    String command = new SparkLaunch(doc(Map.of("spark.executor.uri", URI), b), Optional.empty(), Optional.empty())
+        .withHostnameFrom("MESOS_CONTAINER_IP").command();
+    Map<String, String> env = new HashMap<>(SHELL_ENV);
+    env.put("MESOS_CONTAINER_IP", "10.231.9.7");
+    List<String> lines = sh(work, command, env).stdout().lines().toList();
+    List<String> expected = new java.util.ArrayList<>(expectedArgs());
+    expected.set(expected.indexOf("127.0.0.1"), "10.231.9.7"); // in place of the document's hostname
+    expected.addAll(List.of("--bind-address", "0.0.0.0"));
+    assertEquals(expected, lines.subList(1, lines.size()));
+  }
+
+  @Test
   void shellMetacharactersInTheUriFileNameCannotRun(@TempDir Path work) throws Exception {
     String uri = "http://h/$(touch x);y.tgz";
     String command = launch("spark.executor.uri", uri).command();

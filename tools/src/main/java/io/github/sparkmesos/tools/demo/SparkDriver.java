@@ -66,7 +66,8 @@ public final class SparkDriver implements AutoCloseable {
     argv.addAll(driverArgs);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    env.put("SPARK_LOCAL_IP", "127.0.0.1");
+    int host = driverArgs.indexOf("--host");
+    env.put("SPARK_LOCAL_IP", host >= 0 && host + 1 < driverArgs.size() ? driverArgs.get(host + 1) : "127.0.0.1");
     System.getenv().forEach((k, v) -> {
       if (k.equals("JAVA_HOME") || k.equals("HOME") || k.equals("LANG")) {
         env.put(k, v);

@@ -1,0 +1,46 @@
+package io.github.sparkmesos.executor.runtime;
+
+import io.github.sparkmesos.os.cni.CniAttachment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line that starts a task inside its network namespace, as Mesos's isolator sets up a container
+ * of its own network: {@code nsenter --net} into the namespace, {@code unshare} a private mount and UTS
+ * namespace, bind-mount the container's {@code hosts} (and its {@code resolv.conf}, when a plugin named
+ * resolvers) over {@code /etc}'s, set the hostname, then exec the task's own argv: the same process, the
+ * leader of the task's session, with nothing of the entry left.
+ */
+final class NamespaceEntry {
+
+  /** $1 hosts, $2 resolv.conf (empty: the host's), $3 hostname, then the task's argv. */
+  static final String SCRIPT = "set -e\n"
+      + "[ ! -e /etc/hosts ] || MOUNT --bind \"$1\" /etc/hosts\n"
+      + "[ -z \"$2\" ] || MOUNT --bind \"$2\" /etc/resolv.conf\n"
+      + "printf %s \"$3\" > /proc/sys/kernel/hostname\n"
+      + "shift 3\n"
+      + "exec \"$@\"\n";
+
+  private NamespaceEntry() {}
+
+  static List<String> argv(CniAttachment attachment, String hostname, List<String> command) {
+    List<String> argv = new ArrayList<>(List.of(tool("nsenter"), "--net=" + attachment.netns().path(), "--",
+        tool("unshare"), "--mount", "--uts", "--propagation", "private", "--",
+        "/bin/sh", "-c", SCRIPT.replace("MOUNT", tool("mount")), "cni-entry", attachment.hosts().toString(),
+        attachment.resolvConf().map(Path::toString).orElse(""), hostname));
+    argv.addAll(command);
+    return argv;
+  }
+
+  /** util-linux's tool, by its full path: the task's PATH is the task's business. */
+  private static String tool(String name) {
+    for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+      if (Files.isExecutable(Path.of(dir, name))) {
+        return dir + "/" + name;
+      }
+    }
+    return name; // not installed: the start fails naming it
+  }
+}

@@ -1,0 +1,218 @@
+package io.github.sparkmesos.executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.sparkmesos.executor.runtime.CniSettings;
+import io.github.sparkmesos.os.Command;
+import io.github.sparkmesos.testing.CniTestNetwork;
+import io.github.sparkmesos.testing.Waits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.mesos.v1.Protos.ContainerInfo;
+import org.apache.mesos.v1.Protos.Label;
+import org.apache.mesos.v1.Protos.Labels;
+import org.apache.mesos.v1.Protos.NetworkInfo;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.executor.Protos.Event;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tasks in a CNI network of the test's own (Debian's bridge and host-local plugins, 10.231.78.0/24), run by
+ * the executor in this JVM: the task gets its own address in its own namespace, TASK_RUNNING reports it, the
+ * plugins read the task's labels as Mesos passes them, and at the task's end the address and namespace go.
+ */
+class CniTaskInProcessTest {
+
+  @TempDir Path dir;
+  private CniTestNetwork network;
+  private Path sandbox;
+  private Map<String, String> operator;
+  private List<Path> namespacesBefore;
+
+  @BeforeEach
+  void network() throws Exception {
+    CniTestNetwork.requireRootAndPlugins();
+    network = new CniTestNetwork(dir, "sme-cni-test", "smecni78", 78);
+    sandbox = Files.createDirectories(dir.resolve("sandbox"));
+    operator = Map.of(CniSettings.CONFIG_DIR, network.configDirectory().toString(),
+        CniSettings.PLUGIN_DIR, network.pluginPath());
+    namespacesBefore = namespaces();
+  }
+
+  private static List<Path> namespaces() throws Exception {
+    try (Stream<Path> all = Files.isDirectory(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns"))
+        : Stream.empty()) {
+      return all.filter(p -> p.getFileName().toString().startsWith("sme-")).toList();
+    }
+  }
+
+  @AfterEach
+  void removeBridge() throws Exception {
+    if (network != null) {
+      network.removeBridge(argv -> Command.run(argv, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), dir,
+          Duration.ofSeconds(30)));
+    }
+  }
+
+  private static TaskInfo groupTask(String id, String command, NetworkInfo network) {
+    return ExecutorInProcessTest.groupTask(id, command).toBuilder().setContainer(ContainerInfo.newBuilder()
+        .setType(ContainerInfo.Type.MESOS).addNetworkInfos(network)).build();
+  }
+
+  private void kill(LoopbackAgent agent, String taskId) {
+    agent.api.send(Event.newBuilder().setType(Event.Type.KILL).setKill(Event.Kill.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue(taskId))).build());
+  }
+
+  /** The task's network namespaces and its records are gone, and host-local has no lease left. */
+  private void assertReleased() throws Exception {
+    assertEquals(List.of(), network.leasedAddresses(), "host-local's lease released");
+    Path records = CniSettings.recordDirectory(sandbox);
+    try (Stream<Path> left = Files.isDirectory(records) ? Files.list(records) : Stream.empty()) {
+      assertEquals(List.of(), left.toList(), "no record left");
+    }
+    List<Path> left = new java.util.ArrayList<>(namespaces());
+    left.removeAll(namespacesBefore);
+    assertEquals(List.of(), left, "no network namespace of the test's tasks left");
+  }
+
+  @Test
+  void aTaskGetsAnAddressOfItsOwnReportedInTaskRunningAndGivesItBackWhenKilled() throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      agent.launchGroup(groupTask("n", "ip -o -4 addr show dev eth0 > addr; cat /etc/hosts > hosts;"
+          + " hostname > name; echo \"$MESOS_CONTAINER_IP\" > ip; echo \"$LIBPROCESS_IP\" > libprocess;"
+          + " readlink /proc/self/ns/net > netns; touch ready; exec sleep 600",
+          NetworkInfo.newBuilder().setName("sme-cni-test").build()));
+      TaskStatus running = agent.await("n", TaskState.TASK_RUNNING);
+      assertEquals(1, running.getContainerStatus().getNetworkInfosCount(), running.toString());
+      NetworkInfo reported = running.getContainerStatus().getNetworkInfos(0);
+      assertEquals("sme-cni-test", reported.getName());
+      assertEquals(1, reported.getIpAddressesCount());
+      String ip = reported.getIpAddresses(0).getIpAddress();
+      assertTrue(network.inSubnet(ip), ip);
+      assertEquals(List.of(ip), network.leasedAddresses());
+
+      Path task = sandbox.resolve("tasks/n");
+      Waits.awaitFile(task.resolve("ready"));
+      assertTrue(Files.readString(task.resolve("addr")).contains(" inet " + ip + "/24 "), "the task is in its"
+          + " namespace, at that address: " + Files.readString(task.resolve("addr")));
+      assertEquals(ip, Files.readString(task.resolve("ip")).strip());
+      assertEquals("0.0.0.0", Files.readString(task.resolve("libprocess")).strip());
+      String hostname = Files.readString(task.resolve("name")).strip();
+      assertTrue(hostname.startsWith("sme-"), "its own hostname: " + hostname);
+      assertEquals("127.0.0.1 localhost\n" + ip + " " + hostname + "\n", Files.readString(task.resolve("hosts")),
+          "its own /etc/hosts, as Mesos writes it");
+      assertFalse(Files.readString(task.resolve("netns")).strip().equals(
+          Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString()), "not the host's namespace");
+      assertTrue(Files.readString(Path.of("/etc/hosts")).lines().noneMatch(l -> l.contains(hostname)),
+          "the host's /etc/hosts is untouched");
+
+      kill(agent, "n");
+      agent.await("n", TaskState.TASK_KILLED);
+      assertReleased();
+      assertEquals("DEL", network.recordedEnvironment("DEL").get("CNI_COMMAND"));
+    }
+  }
+
+  @Test
+  void resolversThePluginNamesAreTheTasksOwnResolvConfAndTheHostsIsUntouched() throws Exception {
+    // bridge returns the configuration's "dns" as its result's
+    Files.writeString(network.configDirectory().resolve("30-dns.conf"), "{\"cniVersion\":\"0.4.0\",\"name\":"
+        + "\"sme-cni-dns\",\"type\":\"bridge\",\"bridge\":\"smecni78\",\"dns\":{\"nameservers\":"
+        + "[\"10.231.78.53\"],\"domain\":\"cni.test\",\"search\":[\"a.cni.test\"],\"options\":[\"ndots:2\"]},"
+        + "\"ipam\":{\"type\":\"host-local\",\"subnet\":\"10.231.78.0/24\",\"dataDir\":\""
+        + dir.resolve("dns-leases") + "\"}}");
+    String hostResolvConf = Files.readString(Path.of("/etc/resolv.conf"));
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      agent.launchGroup(groupTask("r", "cat /etc/resolv.conf > resolv", NetworkInfo.newBuilder()
+          .setName("sme-cni-dns").build()));
+      agent.await("r", TaskState.TASK_FINISHED);
+      assertEquals("domain cni.test\nsearch a.cni.test\noptions ndots:2\nnameserver 10.231.78.53\n",
+          Files.readString(sandbox.resolve("tasks/r/resolv")), "as Mesos writes it");
+      assertEquals(hostResolvConf, Files.readString(Path.of("/etc/resolv.conf")), "the host's is untouched");
+      assertReleased();
+      try (Stream<Path> leases = Files.list(dir.resolve("dns-leases/sme-cni-dns"))) {
+        assertEquals(List.of(), leases.filter(p -> p.getFileName().toString().startsWith("10.231.")).toList());
+      }
+    }
+  }
+
+  @Test
+  void aSparkDocumentsNetworkLabelsReachThePluginAsMesosPassesThemAndItsHostnameIsItsAddress() throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      // the document's own command, with what Spark's --hostname would be
+      TaskInfo task = ExecutorInProcessTest.documentTask("d", "echo \"$MESOS_CONTAINER_IP\" > ip",
+          Map.of("spark.mesos.network.name", "sme-cni-test", "spark.mesos.network.labels", "app:spark,team:data"));
+      agent.launch(task);
+      String ip = agent.await("d", TaskState.TASK_RUNNING).getContainerStatus().getNetworkInfos(0)
+          .getIpAddresses(0).getIpAddress();
+      agent.await("d", TaskState.TASK_FINISHED);
+      assertEquals(ip, Files.readString(sandbox.resolve("tasks/d/ip")).strip());
+      assertReleased();
+      JsonObject stdin = JsonParser.parseString(network.recordedStdin("ADD")).getAsJsonObject();
+      assertEquals(JsonParser.parseString("{\"name\":\"sme-cni-test\",\"labels\":{\"labels\":[{\"key\":\"app\","
+          + "\"value\":\"spark\"},{\"key\":\"team\",\"value\":\"data\"}]}}"),
+          stdin.getAsJsonObject("args").getAsJsonObject("org.apache.mesos").get("network_info"));
+    }
+  }
+
+  @Test
+  void aTaskGroupsWholeNetworkInfoReachesThePlugin() throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      agent.launchGroup(groupTask("g", "true", NetworkInfo.newBuilder().setName("sme-cni-test").addGroups("g1")
+          .setLabels(Labels.newBuilder().addLabels(Label.newBuilder().setKey("k").setValue("v")))
+          .addPortMappings(NetworkInfo.PortMapping.newBuilder().setHostPort(8080).setContainerPort(80)).build()));
+      agent.await("g", TaskState.TASK_FINISHED);
+      assertReleased();
+      assertEquals(JsonParser.parseString("{\"name\":\"sme-cni-test\",\"groups\":[\"g1\"],\"labels\":{\"labels\":"
+          + "[{\"key\":\"k\",\"value\":\"v\"}]},\"port_mappings\":[{\"host_port\":8080,\"container_port\":80}]}"),
+          JsonParser.parseString(network.recordedStdin("ADD")).getAsJsonObject().getAsJsonObject("args")
+              .getAsJsonObject("org.apache.mesos").get("network_info"));
+    }
+  }
+
+  @Test
+  void aNetworkWithoutConfigurationFailsTheTaskNamingItAndLeavesNothing() throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      agent.launchGroup(groupTask("x", "touch started", NetworkInfo.newBuilder().setName("nowhere").build()));
+      TaskStatus failed = agent.await("x", TaskState.TASK_FAILED);
+      assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, failed.getReason());
+      assertTrue(failed.getMessage().contains("CNI network 'nowhere' has no configuration in "
+          + network.configDirectory()), failed.getMessage());
+      assertFalse(Files.exists(sandbox.resolve("tasks/x")), "refused before anything of the task was made");
+      assertFalse(network.ran("ADD"), "no plugin ran");
+      assertReleased();
+    }
+  }
+
+  @Test
+  void withoutCniSettingsATaskThatNamesANetworkFailsSayingSo() throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, Map.of())) {
+      agent.awaitSubscribe();
+      agent.launchGroup(groupTask("u", "touch started", NetworkInfo.newBuilder().setName("sme-cni-test").build()));
+      TaskStatus failed = agent.await("u", TaskState.TASK_FAILED);
+      assertEquals("The task asks for CNI network 'sme-cni-test', but this executor has no CNI configuration ("
+          + CniSettings.CONFIG_DIR + " is not set)", failed.getMessage());
+      assertFalse(Files.exists(sandbox.resolve("tasks/u")), "refused before anything of the task was made");
+    }
+  }
+}
