@@ -41,6 +41,9 @@ final class TaskLaunches {
     }
   }
 
+  /** The executor's own directory in its sandbox: records that a later executor reads. */
+  static final String STATE_DIRECTORY = ".spark-mesos-executor";
+
   private final Path sandbox;
   private final CommandExecutorFlags flags;
   private final Optional<String> sparkHome;
@@ -58,7 +61,7 @@ final class TaskLaunches {
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
     this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
-    TaskRuntime process = new ProcessRuntime(childEnvironment);
+    TaskRuntime process = new ProcessRuntime(childEnvironment, sandbox.resolve(STATE_DIRECTORY));
     this.runtimes = new Runtimes(process,
         () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId(),
             dockerExecutor.map(d -> new DockerRuntime.AgentContainer(d.container(),

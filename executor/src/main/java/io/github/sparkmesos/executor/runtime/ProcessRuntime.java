@@ -3,29 +3,57 @@ package io.github.sparkmesos.executor.runtime;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.os.ChildProcess;
+import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ExitStatus;
+import io.github.sparkmesos.os.Guardian;
 import io.github.sparkmesos.os.ProcessLauncher;
 import io.github.sparkmesos.os.ProcessSpec;
 import io.github.sparkmesos.os.Signal;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs a task's command as a plain process on this host: the leader of a new session in the task's
  * directory, its stdout and stderr appended to the files there, with the executor's inheritable
  * environment, {@code MESOS_SANDBOX} and {@code MESOS_TASK_ID} under the task's own variables.
+ *
+ * <p>With a state directory, nothing a task starts outlives the executor: every task process carries
+ * the marker of this executor's {@link Guardian} (started with the first task, so the executor's own
+ * start pays nothing), and what an earlier executor of the same sandbox left is ended before the first
+ * task here starts.
  */
 public final class ProcessRuntime implements TaskRuntime {
 
   private final Map<String, String> inheritedEnvironment;
+  private final Optional<Guardian> guardian;
+  private final CompletableFuture<Void> leftoversEnded;
 
   /** @param inheritedEnvironment the executor's environment less what no task may see */
   public ProcessRuntime(Map<String, String> inheritedEnvironment) {
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
+    this.guardian = Optional.empty();
+    this.leftoversEnded = CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * @param stateDirectory the executor's own directory in its sandbox ({@code <sandbox>/.spark-mesos-executor}):
+   *                       the guardians' records are kept there
+   */
+  public ProcessRuntime(Map<String, String> inheritedEnvironment, Path stateDirectory) {
+    this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
+    Path records = stateDirectory.resolve("guards");
+    Guardian own = Guardian.in(records);
+    this.guardian = Optional.of(own);
+    // one stat on the start path; the /proc scan only when an earlier executor left a record
+    this.leftoversEnded = !Files.isDirectory(records) ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.runAsync(() -> Guardian.endLeftovers(records, own.token()).forEach(Log::warn));
   }
 
   @Override
@@ -34,6 +62,7 @@ public final class ProcessRuntime implements TaskRuntime {
     env.put("MESOS_SANDBOX", plan.directory().toString());
     env.put("MESOS_TASK_ID", plan.taskId());
     env.putAll(plan.environment());
+    guard(env);
     try {
       ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(plan.argv(), env, plan.directory(),
           plan.directory().resolve("stdout"), plan.directory().resolve("stderr")));
@@ -41,6 +70,21 @@ public final class ProcessRuntime implements TaskRuntime {
     } catch (IOException | IllegalArgumentException e) {
       throw new LaunchFailedException("Failed to start the command: " + e.getMessage(), e);
     }
+  }
+
+  /** Marks the task's processes as this executor's, its guardian running; last, so no task variable hides it. */
+  private void guard(Map<String, String> env) {
+    if (guardian.isEmpty()) {
+      return;
+    }
+    leftoversEnded.join();
+    try {
+      guardian.get().start();
+    } catch (IOException e) {
+      Log.warn("the guardian did not start (" + e.getMessage() + "): this task's processes would outlive an"
+          + " executor killed by SIGKILL until the next executor in this sandbox starts a task");
+    }
+    env.put(Guardian.VARIABLE, guardian.get().token());
   }
 
   /** A session leader and its whole session. */
