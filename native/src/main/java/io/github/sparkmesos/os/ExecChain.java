@@ -1,0 +1,66 @@
+package io.github.sparkmesos.os;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What runs between a task's spawn and its own exec, since posix_spawn can set neither a umask, nor
+ * rlimits, nor credentials: a chain of execs in the same process (same pid, so the session and every
+ * signal are unchanged), each setting one thing and exec'ing the next: {@code sh -c 'umask M && exec
+ * "$@"'}, util-linux {@code prlimit --nofile=S:H ... --} (soft and hard at once, so lowering works),
+ * then {@code setpriv --regid --reuid --groups --} last, once nothing needs privileges any more.
+ * Limits set here apply to the task only, never to this JVM.
+ */
+public final class ExecChain {
+
+  private static final List<String> DIRECTORIES = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin");
+
+  private ExecChain() {}
+
+  /**
+   * {@code argv} run with {@code limits} and, when given, as {@code user}; {@code argv} itself when
+   * there is nothing to set.
+   *
+   * @throws IOException when a tool the chain needs (prlimit, setpriv) is not installed
+   */
+  public static List<String> wrap(List<String> argv, ResourceLimits limits, Optional<UserAccount> user)
+      throws IOException {
+    List<String> chain = new ArrayList<>();
+    if (limits.umask().isPresent()) {
+      chain.addAll(List.of("/bin/sh", "-c", "umask " + String.format("%04o", limits.umask().getAsInt())
+          + " && exec \"$@\"", "umask"));
+    }
+    if (!limits.limits().isEmpty()) {
+      chain.add(tool("prlimit", "to set the task's rlimits"));
+      limits.limits().forEach((name, limit) -> chain.add("--" + name + "=" + limit));
+      chain.add("--");
+    }
+    if (user.isPresent()) {
+      UserAccount u = user.get();
+      chain.add(tool("setpriv", "to run the task as user '" + u.name() + "'"));
+      chain.add("--regid=" + u.gid());
+      chain.add("--reuid=" + u.uid());
+      chain.add(u.groups().isEmpty() ? "--clear-groups" : "--groups=" + u.groupList());
+      chain.add("--");
+    }
+    if (chain.isEmpty()) {
+      return argv;
+    }
+    chain.addAll(argv);
+    return chain;
+  }
+
+  private static String tool(String name, String why) throws IOException {
+    for (String dir : DIRECTORIES) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    throw new IOException(name + " (util-linux) is needed " + why + ", and is not in " + String.join(", ", DIRECTORIES));
+  }
+}
