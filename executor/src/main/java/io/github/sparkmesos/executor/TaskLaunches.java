@@ -13,6 +13,7 @@ import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.task.LaunchPlans;
+import io.github.sparkmesos.executor.task.TaskUsers;
 import io.github.sparkmesos.executor.task.TaskValidation;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
@@ -41,13 +42,12 @@ final class TaskLaunches {
     }
   }
 
-  /** The executor's own directory in its sandbox: records that a later executor reads. */
-  static final String STATE_DIRECTORY = ".spark-mesos-executor";
-
   private final Path sandbox;
   private final CommandExecutorFlags flags;
   private final Optional<String> sparkHome;
   private final Runtimes runtimes;
+  private final ProcessRuntime process;
+  private final TaskUsers users = TaskUsers.fromEnvironment(System.getenv());
   private final Fetcher fetcher;
   private final DockerPolicy dockerPolicy;
   private final Optional<DockerExecutorFlags> dockerExecutor;
@@ -61,7 +61,8 @@ final class TaskLaunches {
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
     this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
-    TaskRuntime process = new ProcessRuntime(childEnvironment, sandbox.resolve(STATE_DIRECTORY));
+    this.process = new ProcessRuntime(childEnvironment, sandbox.resolve(ProcessRuntime.STATE_DIRECTORY),
+        System.getenv());
     this.runtimes = new Runtimes(process,
         () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId(),
             dockerExecutor.map(d -> new DockerRuntime.AgentContainer(d.container(),
@@ -99,6 +100,9 @@ final class TaskLaunches {
       LaunchPlan plan = TaskValidation.plan(task, group != null, context, dockerPolicyError);
       plan.secretValues().forEach(Log.redactor()::add);
       TaskRuntime runtime = runtimes.select(plan);
+      if (runtime == process) {
+        runtime = process.as(users.resolve(TaskUsers.request(task, flags, user)));
+      }
       return new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
           plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter);
     } catch (InvalidTaskException e) {

@@ -7,8 +7,11 @@ import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ExitStatus;
 import io.github.sparkmesos.os.Guardian;
 import io.github.sparkmesos.os.ProcessLauncher;
+import io.github.sparkmesos.os.ExecChain;
 import io.github.sparkmesos.os.ProcessSpec;
+import io.github.sparkmesos.os.ResourceLimits;
 import io.github.sparkmesos.os.Signal;
+import io.github.sparkmesos.os.UserAccount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,26 +31,48 @@ import java.util.concurrent.CompletableFuture;
  * the marker of this executor's {@link Guardian} (started with the first task, so the executor's own
  * start pays nothing), and what an earlier executor of the same sandbox left is ended before the first
  * task here starts.
+ *
+ * <p>The operator's rlimits and umask ({@link ResourceLimits}) apply to every task; {@link #as} gives
+ * the runtime of a task that runs as another user, which also owns the task's directory.
  */
 public final class ProcessRuntime implements TaskRuntime {
+
+  /** The executor's own directory in a sandbox, never given to a task's user. */
+  public static final String STATE_DIRECTORY = ".spark-mesos-executor";
 
   private final Map<String, String> inheritedEnvironment;
   private final Optional<Guardian> guardian;
   private final CompletableFuture<Void> leftoversEnded;
+  private final ResourceLimits limits;
+  /** Why the operator's limits cannot be read (each task fails with it), or null. */
+  private final String limitsError;
 
   /** @param inheritedEnvironment the executor's environment less what no task may see */
   public ProcessRuntime(Map<String, String> inheritedEnvironment) {
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
     this.guardian = Optional.empty();
     this.leftoversEnded = CompletableFuture.completedFuture(null);
+    this.limits = ResourceLimits.NONE;
+    this.limitsError = null;
   }
 
   /**
    * @param stateDirectory the executor's own directory in its sandbox ({@code <sandbox>/.spark-mesos-executor}):
    *                       the guardians' records are kept there
+   * @param operatorEnvironment the executor's environment, with the operator's {@link ResourceLimits} settings
    */
-  public ProcessRuntime(Map<String, String> inheritedEnvironment, Path stateDirectory) {
+  public ProcessRuntime(Map<String, String> inheritedEnvironment, Path stateDirectory,
+      Map<String, String> operatorEnvironment) {
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
+    ResourceLimits read = ResourceLimits.NONE;
+    String error = null;
+    try {
+      read = ResourceLimits.fromEnvironment(operatorEnvironment);
+    } catch (IllegalArgumentException e) {
+      error = e.getMessage();
+    }
+    this.limits = read;
+    this.limitsError = error;
     Path records = stateDirectory.resolve("guards");
     Guardian own = Guardian.in(records);
     this.guardian = Optional.of(own);
@@ -58,13 +83,34 @@ public final class ProcessRuntime implements TaskRuntime {
 
   @Override
   public RunningTask start(LaunchPlan plan) throws LaunchFailedException {
+    return start(plan, Optional.empty());
+  }
+
+  /** This runtime for a task that runs as {@code user} (empty: as the executor). */
+  public TaskRuntime as(Optional<UserAccount> user) {
+    return user.isEmpty() ? this : plan -> start(plan, user);
+  }
+
+  private RunningTask start(LaunchPlan plan, Optional<UserAccount> user) throws LaunchFailedException {
+    if (limitsError != null) {
+      throw new LaunchFailedException("The operator's task limits are not valid: " + limitsError);
+    }
     Map<String, String> env = new LinkedHashMap<>(inheritedEnvironment);
     env.put("MESOS_SANDBOX", plan.directory().toString());
     env.put("MESOS_TASK_ID", plan.taskId());
     env.putAll(plan.environment());
     guard(env);
+    if (user.isPresent()) {
+      try {
+        TaskOwnership.giveTo(plan.directory(), user.get(), STATE_DIRECTORY);
+      } catch (IOException | RuntimeException e) {
+        throw new LaunchFailedException("Failed to give the task's directory to user '" + user.get().name() + "': "
+            + e.getMessage(), e);
+      }
+    }
     try {
-      ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(plan.argv(), env, plan.directory(),
+      List<String> argv = ExecChain.wrap(plan.argv(), limits, user);
+      ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(argv, env, plan.directory(),
           plan.directory().resolve("stdout"), plan.directory().resolve("stderr")));
       return new Process(child, Map.copyOf(env));
     } catch (IOException | IllegalArgumentException e) {
