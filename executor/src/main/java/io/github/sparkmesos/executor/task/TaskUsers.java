@@ -10,12 +10,16 @@ import org.apache.mesos.v1.Protos.TaskInfo;
  * Which user a task's process runs as, as a Mesos agent with {@code --switch_user} decides it: the
  * task's {@code CommandInfo.user}, else the agent's {@code --user} (the command executor's flag),
  * else the framework's user, else this executor's own; its uid, gid and groups from the system's user
- * database. Root only when the task asks for it by name and the operator allows it.
+ * database. Root only when the task asks for it by name and the operator allows it. An executor that
+ * is not root runs the framework's tasks as its own user (as an agent with {@code --switch_user=false}),
+ * and fails a task that names another user.
  */
 public final class TaskUsers {
 
   /** The operator's setting: {@code true} lets a task's {@code CommandInfo.user} name root. */
   public static final String ALLOW_ROOT = "SPARK_MESOS_EXECUTOR_ALLOW_ROOT_TASKS";
+
+  private static final String FRAMEWORK_USER = "FrameworkInfo.user";
 
   /** The user asked for and where it was asked (a field or flag name, for messages). */
   public record Request(String field, String name) {}
@@ -41,7 +45,7 @@ public final class TaskUsers {
     if (flags.user().isPresent()) {
       return new Request("--user", flags.user().get());
     }
-    return frameworkUser.map(u -> new Request("FrameworkInfo.user", u))
+    return frameworkUser.map(u -> new Request(FRAMEWORK_USER, u))
         .orElseGet(() -> new Request("the executor's user", UserAccount.current().name()));
   }
 
@@ -53,6 +57,9 @@ public final class TaskUsers {
    */
   public Optional<UserAccount> resolve(Request request) throws LaunchFailedException {
     UserAccount self = this.self != null ? this.self : UserAccount.current();
+    if (!self.isRoot() && request.field().equals(FRAMEWORK_USER)) {
+      return Optional.empty(); // as an agent with --switch_user=false: the executor's user runs the framework's tasks
+    }
     UserAccount account = UserAccount.lookup(request.name()).orElseThrow(() -> new LaunchFailedException(
         request.field() + " '" + request.name() + "': no such user on this host"));
     if (account.isRoot() && request.field().equals("CommandInfo.user") && !rootAllowed) {
