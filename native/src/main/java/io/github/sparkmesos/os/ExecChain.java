@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * What runs between a task's spawn and its own exec, since posix_spawn can set neither a umask, nor
  * rlimits, nor credentials: a chain of execs in the same process (same pid, so the session and every
- * signal are unchanged), each setting one thing and exec'ing the next: {@code sh -c 'umask M && exec
- * "$@"'}, util-linux {@code prlimit --nofile=S:H ... --} (soft and hard at once, so lowering works),
+ * signal are unchanged), each setting one thing and exec'ing the next: {@code sh} joins the task's
+ * cgroups and sets the umask, util-linux {@code prlimit --nofile=S:H ... --} (soft and hard at once, so lowering works),
  * then {@code setpriv --regid --reuid --groups --} last, once nothing needs privileges any more.
  * Limits set here apply to the task only, never to this JVM.
  */
@@ -29,10 +29,24 @@ public final class ExecChain {
    */
   public static List<String> wrap(List<String> argv, ResourceLimits limits, Optional<UserAccount> user)
       throws IOException {
+    return wrap(argv, limits, user, List.of());
+  }
+
+  /**
+   * As {@link #wrap(List, ResourceLimits, Optional)}, the process first joining the cgroups whose
+   * {@code cgroup.procs} files are given (the shell stage writes its pid to each; failing, it exits 126
+   * before the command runs).
+   */
+  public static List<String> wrap(List<String> argv, ResourceLimits limits, Optional<UserAccount> user,
+      List<Path> cgroupProcs) throws IOException {
     List<String> chain = new ArrayList<>();
-    if (limits.umask().isPresent()) {
-      chain.addAll(List.of("/bin/sh", "-c", "umask " + String.format("%04o", limits.umask().getAsInt())
-          + " && exec \"$@\"", "umask"));
+    if (limits.umask().isPresent() || !cgroupProcs.isEmpty()) {
+      // the cgroup files are arguments up to "--", never quoted into the script
+      String umask = limits.umask().isPresent() ? "umask " + String.format("%04o", limits.umask().getAsInt()) + "; " : "";
+      chain.addAll(List.of("/bin/sh", "-c", "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 126; shift; done;"
+          + " shift; " + umask + "exec \"$@\"", "task-setup"));
+      cgroupProcs.forEach(p -> chain.add(p.toString()));
+      chain.add("--");
     }
     if (!limits.limits().isEmpty()) {
       chain.add(tool("prlimit", "to set the task's rlimits"));
