@@ -18,7 +18,9 @@ import java.util.Optional;
  * pipe only this JVM holds open. When this JVM ends, however it ends (SIGKILL included), the kernel
  * closes the pipe, {@code read} returns at end of file, and the guardian SIGKILLs every process whose
  * environment holds the marker, found through /proc/PID/environ, so a grandchild that left its
- * session (setsid, double fork) goes too. Then it removes its record.
+ * session (setsid, double fork) goes too, and every process in the executor's task cgroups, where
+ * there are some (which even a process that emptied its environment cannot leave). Then it removes
+ * those cgroups and its record.
  *
  * <p>The record ({@code <directory>/<token>}: the marker, the guardian's pid and start time) is
  * written before any task starts. Should the guardian die as well (the whole host process tree
@@ -31,19 +33,25 @@ public final class Guardian {
   /** The variable that marks the processes of an executor's tasks. */
   public static final String VARIABLE = "SPARK_MESOS_EXECUTOR_GUARD";
   private static final int ROUNDS = 100;
-  /** $1 the marker, $2 the record; "read" returns only at end of file: nothing is ever written. */
-  private static final String SCRIPT = "trap '' HUP INT; read line; n=0\n"
+  /**
+   * $1 the marker, $2 the record, then the cgroup directories whose task cgroups are the executor's;
+   * "read" returns only at end of file: nothing is ever written.
+   */
+  private static final String SCRIPT = "trap '' HUP INT; read line; marker=$1; record=$2; shift 2; n=0\n"
       + "while [ $n -lt " + ROUNDS + " ]; do\n"
-      + "  pids=$(grep -lzxF -- \"$1\" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3)\n"
-      + "  [ -z \"$pids\" ] && break\n"
+      + "  pids=$(grep -lzxF -- \"$marker\" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3)\n"
+      + "  for d in \"$@\"; do pids=\"$pids $(cat \"$d\"/*/cgroup.procs 2>/dev/null)\"; done\n"
+      + "  [ -z \"$(echo $pids)\" ] && break\n"
       + "  kill -9 $pids 2>/dev/null; n=$((n+1))\n"
       + "done\n"
+      + "for d in \"$@\"; do rmdir \"$d\"/*/ \"$d\" 2>/dev/null; done\n"
       + "[ $n -gt 0 ] && echo \"guardian: the executor ended; its tasks' processes were killed\" >&2\n"
-      + "rm -f -- \"$2\"\n";
+      + "rm -f -- \"$record\"\n";
 
   private final Path directory;
   private final String token;
   private StdinPipe pipe;
+  private List<Path> cgroupGroups = List.of();
   private ChildProcess process;
 
   private Guardian(Path directory, String token) {
@@ -81,15 +89,25 @@ public final class Guardian {
    * before the guardian does, so no moment leaves a task unaccounted for.
    */
   public synchronized void start() throws IOException {
+    start(List.of());
+  }
+
+  /**
+   * As {@link #start()}, the guardian also killing every process in the task cgroups under {@code
+   * cgroupGroups} (a cgroup holds what even an emptied environment hides) and removing them.
+   */
+  public synchronized void start(List<Path> cgroupGroups) throws IOException {
     if (process != null) {
       return;
     }
+    this.cgroupGroups = List.copyOf(cgroupGroups);
     Files.createDirectories(directory);
     writeRecord(-1, -1);
     pipe = StdinPipe.open();
     try {
-      process = ProcessLauncher.spawn(ProcessSpec.of(List.of("/bin/sh", "-c", SCRIPT, "guardian", entry(),
-          record().toString()), Map.of("PATH", "/usr/bin:/bin"), Path.of("/")), pipe);
+      List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SCRIPT, "guardian", entry(), record().toString()));
+      cgroupGroups.forEach(g -> argv.add(g.toString()));
+      process = ProcessLauncher.spawn(ProcessSpec.of(argv, Map.of("PATH", "/usr/bin:/bin"), Path.of("/")), pipe);
     } catch (IOException e) {
       pipe.close();
       pipe = null;
@@ -107,7 +125,9 @@ public final class Guardian {
 
   private void writeRecord(int pid, long startTime) throws IOException {
     Path tmp = directory.resolve("." + token + ".tmp");
-    Files.writeString(tmp, "marker=" + entry() + "\nguardian=" + pid + " " + startTime + "\n");
+    StringBuilder text = new StringBuilder("marker=" + entry() + "\nguardian=" + pid + " " + startTime + "\n");
+    cgroupGroups.forEach(g -> text.append("cgroup=").append(g).append('\n'));
+    Files.writeString(tmp, text);
     Files.move(tmp, record(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
@@ -137,11 +157,14 @@ public final class Guardian {
 
   private static Optional<String> endLeftover(Path record) throws IOException {
     String marker = null;
+    List<Path> cgroups = new ArrayList<>();
     int pid = -1;
     long startTime = -1;
     for (String line : Files.readAllLines(record)) {
       if (line.startsWith("marker=")) {
         marker = line.substring("marker=".length());
+      } else if (line.startsWith("cgroup=")) {
+        cgroups.add(Path.of(line.substring("cgroup=".length())));
       } else if (line.startsWith("guardian=")) {
         String[] parts = line.substring("guardian=".length()).split(" ");
         pid = Integer.parseInt(parts[0]);
@@ -155,6 +178,9 @@ public final class Guardian {
       return Optional.empty(); // its guardian runs: a live executor's, or one sweeping right now
     }
     int killed = MarkedProcesses.killAll(marker, ROUNDS);
+    for (Path group : cgroups) {
+      killed += TaskCgroup.endGroup(group);
+    }
     Files.deleteIfExists(record);
     return Optional.of("an earlier executor (" + record.getFileName() + ") left " + killed
         + " process(es): killed");

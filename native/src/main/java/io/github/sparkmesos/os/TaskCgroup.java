@@ -182,6 +182,37 @@ public final class TaskCgroup {
     return all;
   }
 
+  /**
+   * Kills every process in the task cgroups under {@code group} (an executor's, left behind), waits
+   * (at most 5 s) until they are out, and removes them and {@code group}. Returns how many were killed.
+   */
+  public static int endGroup(Path group) {
+    int killed = 0;
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    try (var tasks = Files.newDirectoryStream(group, Files::isDirectory)) {
+      for (Path task : tasks) {
+        TaskCgroup cgroup = new TaskCgroup(Optional.of(task), Optional.empty());
+        while (!cgroup.pids().isEmpty() && System.nanoTime() < deadline) {
+          killed += cgroup.killAll();
+          java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        }
+        cgroup.remove();
+      }
+      Files.deleteIfExists(group);
+    } catch (IOException e) {
+      // gone already, or not removable: nothing more to do here
+    }
+    return killed;
+  }
+
+  /** The directory of the task cgroups of one executor, {@code group}, in each hierarchy. */
+  public static List<Path> groupDirectories(Hierarchies hierarchies, String group) {
+    List<Path> dirs = new ArrayList<>();
+    hierarchies.memory().ifPresent(d -> dirs.add(d.resolve(group)));
+    hierarchies.cpuacct().ifPresent(d -> dirs.add(d.resolve(group)));
+    return dirs;
+  }
+
   @Override
   public String toString() {
     return directories.toString();

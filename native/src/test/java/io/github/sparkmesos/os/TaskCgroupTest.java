@@ -83,4 +83,47 @@ class TaskCgroupTest {
     Files.delete(hierarchies.memory().get().resolve(group));
     Files.delete(hierarchies.cpuacct().get().resolve(group));
   }
+
+  @Test
+  void theGuardianKillsWhatIsInTheExecutorsTaskCgroupsEvenWithoutItsMarkerAndRemovesThem(@TempDir Path dir)
+      throws Exception {
+    String group = group();
+    Guardian guardian = Guardian.in(dir.resolve("guards"));
+    List<Path> groups = TaskCgroup.groupDirectories(hierarchies, group);
+    guardian.start(groups);
+    assertTrue(Files.readString(guardian.record()).contains("cgroup=" + groups.get(0)));
+    TaskCgroup cgroup = TaskCgroup.create(hierarchies, group, "task", OptionalLong.empty());
+    // no marker at all: only the cgroup holds it
+    ChildProcess task = start(dir, cgroup, "exec sleep 600");
+    Waits.awaitCondition(() -> cgroup.pids().contains(task.pid()), java.time.Duration.ofSeconds(10), "joined");
+
+    guardian.release();
+    task.onExit().get(2, TimeUnit.SECONDS);
+    guardian.process().orElseThrow().onExit().get(10, TimeUnit.SECONDS);
+    for (Path g : groups) {
+      assertFalse(Files.exists(g), g + " is removed by the guardian");
+    }
+  }
+
+  @Test
+  void aLaterExecutorEndsWhatIsLeftInAnEarlierOnesTaskCgroups(@TempDir Path dir) throws Exception {
+    String group = group();
+    Guardian earlier = Guardian.in(dir.resolve("guards"));
+    List<Path> groups = TaskCgroup.groupDirectories(hierarchies, group);
+    earlier.start(groups);
+    TaskCgroup cgroup = TaskCgroup.create(hierarchies, group, "task", OptionalLong.empty());
+    ChildProcess task = start(dir, cgroup, "exec sleep 600");
+    Waits.awaitCondition(() -> cgroup.pids().contains(task.pid()), java.time.Duration.ofSeconds(10), "joined");
+    ChildProcess guardianProcess = earlier.process().orElseThrow();
+    guardianProcess.signalGroup(Signal.SIGKILL);
+    guardianProcess.onExit().get(10, TimeUnit.SECONDS);
+
+    List<String> done = Guardian.endLeftovers(dir.resolve("guards"), "later");
+    assertTrue(done.size() == 1 && done.get(0).contains("left 1 process(es)"), done.toString());
+    task.onExit().get(2, TimeUnit.SECONDS);
+    for (Path g : groups) {
+      assertFalse(Files.exists(g), g + " is removed by the later executor");
+    }
+    earlier.release();
+  }
 }

@@ -4,18 +4,16 @@ import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.os.ChildProcess;
 import io.github.sparkmesos.executor.util.Log;
-import io.github.sparkmesos.os.ExitStatus;
 import io.github.sparkmesos.os.Guardian;
 import io.github.sparkmesos.os.ProcessLauncher;
 import io.github.sparkmesos.os.ExecChain;
 import io.github.sparkmesos.os.ProcessSpec;
 import io.github.sparkmesos.os.ResourceLimits;
-import io.github.sparkmesos.os.Signal;
+import io.github.sparkmesos.os.TaskCgroup;
 import io.github.sparkmesos.os.UserAccount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * task here starts.
  *
  * <p>The operator's rlimits and umask ({@link ResourceLimits}) apply to every task; {@link #as} gives
- * the runtime of a task that runs as another user, which also owns the task's directory.
+ * the runtime of a task that runs as another user, which also owns the task's directory. Where cgroups
+ * are writable each task has its own ({@link TaskCgroups}).
  */
 public final class ProcessRuntime implements TaskRuntime {
 
@@ -43,6 +42,7 @@ public final class ProcessRuntime implements TaskRuntime {
   private final Map<String, String> inheritedEnvironment;
   private final Optional<Guardian> guardian;
   private final CompletableFuture<Void> leftoversEnded;
+  private final Optional<TaskCgroups> cgroups;
   private final ResourceLimits limits;
   /** Why the operator's limits cannot be read (each task fails with it), or null. */
   private final String limitsError;
@@ -52,6 +52,7 @@ public final class ProcessRuntime implements TaskRuntime {
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
     this.guardian = Optional.empty();
     this.leftoversEnded = CompletableFuture.completedFuture(null);
+    this.cgroups = Optional.empty();
     this.limits = ResourceLimits.NONE;
     this.limitsError = null;
   }
@@ -76,6 +77,7 @@ public final class ProcessRuntime implements TaskRuntime {
     Path records = stateDirectory.resolve("guards");
     Guardian own = Guardian.in(records);
     this.guardian = Optional.of(own);
+    this.cgroups = Optional.of(new TaskCgroups("spark-mesos-executor-" + own.token(), operatorEnvironment));
     // one stat on the start path; the /proc scan only when an earlier executor left a record
     this.leftoversEnded = !Files.isDirectory(records) ? CompletableFuture.completedFuture(null)
         : CompletableFuture.runAsync(() -> Guardian.endLeftovers(records, own.token()).forEach(Log::warn));
@@ -108,12 +110,16 @@ public final class ProcessRuntime implements TaskRuntime {
             + e.getMessage(), e);
       }
     }
+    Optional<TaskCgroup> cgroup = cgroups.flatMap(c -> c.create(plan));
     try {
-      List<String> argv = ExecChain.wrap(plan.argv(), limits, user);
+      List<String> argv = ExecChain.wrap(plan.argv(), limits, user,
+          cgroup.map(TaskCgroup::procsFiles).orElse(List.of()));
+      Path stderr = plan.directory().resolve("stderr");
       ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(argv, env, plan.directory(),
-          plan.directory().resolve("stdout"), plan.directory().resolve("stderr")));
-      return new Process(child, Map.copyOf(env));
+          plan.directory().resolve("stdout"), stderr));
+      return new ProcessTask(child, Map.copyOf(env), cgroup, stderr);
     } catch (IOException | IllegalArgumentException e) {
+      cgroup.ifPresent(TaskCgroup::remove);
       throw new LaunchFailedException("Failed to start the command: " + e.getMessage(), e);
     }
   }
@@ -125,57 +131,11 @@ public final class ProcessRuntime implements TaskRuntime {
     }
     leftoversEnded.join();
     try {
-      guardian.get().start();
+      guardian.get().start(cgroups.map(TaskCgroups::groupDirectories).orElse(List.of()));
     } catch (IOException e) {
       Log.warn("the guardian did not start (" + e.getMessage() + "): this task's processes would outlive an"
           + " executor killed by SIGKILL until the next executor in this sandbox starts a task");
     }
     env.put(Guardian.VARIABLE, guardian.get().token());
-  }
-
-  /** A session leader and its whole session. */
-  private record Process(ChildProcess child, Map<String, String> environment) implements RunningTask {
-
-    @Override
-    public String id() {
-      return "process " + child.pid();
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> exit() {
-      return child.onExit();
-    }
-
-    @Override
-    public CompletableFuture<Void> allGone() {
-      return child.onGroupGone();
-    }
-
-    @Override
-    public void kill(Duration grace) {
-      child.kill(grace);
-    }
-
-    @Override
-    public void killNow() {
-      if (child.groupAlive()) {
-        child.signalGroup(Signal.SIGKILL);
-      }
-    }
-
-    @Override
-    public boolean anyAlive() {
-      return child.groupAlive();
-    }
-
-    @Override
-    public boolean killRequested() {
-      return child.terminationRequested();
-    }
-
-    @Override
-    public List<String> addresses() {
-      return List.of(); // the host's own: nothing to report
-    }
   }
 }

@@ -1,0 +1,93 @@
+package io.github.sparkmesos.executor.runtime;
+
+import io.github.sparkmesos.os.ChildProcess;
+import io.github.sparkmesos.os.ExitStatus;
+import io.github.sparkmesos.os.Signal;
+import io.github.sparkmesos.os.TaskCgroup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A process task: a session leader and its whole session, and, with a cgroup, everything in that
+ * cgroup. "All gone" is the session's end followed by the cgroup's ({@link TaskCgroups#finish}: what
+ * left the session is killed there, the task's use is noted in its stderr, the cgroup removed).
+ */
+final class ProcessTask implements RunningTask {
+
+  private final ChildProcess child;
+  private final Map<String, String> environment;
+  private final Optional<TaskCgroup> cgroup;
+  private final CompletableFuture<Void> allGone;
+  private volatile TaskCgroup.Usage usage;
+
+  ProcessTask(ChildProcess child, Map<String, String> environment, Optional<TaskCgroup> cgroup, Path stderr) {
+    this.child = child;
+    this.environment = environment;
+    this.cgroup = cgroup;
+    // off the reaper thread, which completes the session's end
+    this.allGone = cgroup.isEmpty() ? child.onGroupGone()
+        : child.onGroupGone().thenRunAsync(() -> usage = TaskCgroups.finish(cgroup.get(), stderr));
+  }
+
+  @Override
+  public String id() {
+    return "process " + child.pid();
+  }
+
+  @Override
+  public CompletableFuture<ExitStatus> exit() {
+    return child.onExit();
+  }
+
+  @Override
+  public CompletableFuture<Void> allGone() {
+    return allGone;
+  }
+
+  @Override
+  public void kill(Duration grace) {
+    child.kill(grace);
+  }
+
+  @Override
+  public void killNow() {
+    if (child.groupAlive()) {
+      child.signalGroup(Signal.SIGKILL);
+    }
+    cgroup.ifPresent(TaskCgroup::killAll);
+  }
+
+  @Override
+  public boolean anyAlive() {
+    return child.groupAlive() || cgroup.map(c -> !c.pids().isEmpty()).orElse(false);
+  }
+
+  @Override
+  public boolean killRequested() {
+    return child.terminationRequested();
+  }
+
+  @Override
+  public List<String> addresses() {
+    return List.of(); // the host's own: nothing to report
+  }
+
+  /** Whether the kernel's OOM killer ended a process of the task's cgroup (at the task's memory limit). */
+  @Override
+  public boolean oomKilled() {
+    TaskCgroup.Usage known = usage;
+    if (known != null) {
+      return known.oomKills() > 0;
+    }
+    return cgroup.map(c -> c.usage().oomKills() > 0).orElse(false);
+  }
+
+  @Override
+  public Map<String, String> environment() {
+    return environment;
+  }
+}
