@@ -2,11 +2,11 @@ package io.github.sparkmesos.executor.runtime;
 
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
-import io.github.sparkmesos.os.ChildProcess;
 import io.github.sparkmesos.executor.util.Log;
+import io.github.sparkmesos.os.ChildProcess;
+import io.github.sparkmesos.os.ExecChain;
 import io.github.sparkmesos.os.Guardian;
 import io.github.sparkmesos.os.ProcessLauncher;
-import io.github.sparkmesos.os.ExecChain;
 import io.github.sparkmesos.os.ProcessSpec;
 import io.github.sparkmesos.os.ResourceLimits;
 import io.github.sparkmesos.os.TaskCgroup;
