@@ -110,6 +110,12 @@ public final class ProcessRuntime implements TaskRuntime {
             + e.getMessage(), e);
       }
     }
+    String program = plan.argv().get(0);
+    if (ProcessLauncher.findExecutable(program, env, plan.directory()).isEmpty()) {
+      // as a plain spawn says it; run through the setup chain, it would be the chain's exit status instead
+      throw new LaunchFailedException("Failed to start the command: cannot start '" + program + "' in "
+          + plan.directory() + ": No such file or directory");
+    }
     Optional<TaskCgroup> cgroup = cgroups.flatMap(c -> c.create(plan));
     try {
       List<String> argv = ExecChain.wrap(plan.argv(), limits, user,
