@@ -15,15 +15,22 @@ import java.util.OptionalLong;
  * is the task's; and its peak memory, cpu time and out-of-memory kills can be read at its end.
  *
  * <p>The task's first process joins before its command runs ({@link #procsFiles()}, written by
- * {@link ExecChain}'s shell stage), so nothing it starts is ever outside. cgroup v2 (a unified
- * hierarchy) is not handled yet: {@link #hierarchies()} finds nothing there, and tasks run without.
+ * {@link ExecChain}'s shell stage), so nothing it starts is ever outside. On a system with cgroup v2
+ * only, the task's cgroup is in the unified hierarchy: exact membership and kill, and cpu time; memory
+ * limit, peak and OOM kills only where the memory controller is enabled above the executor's cgroup
+ * (this class does not move the executor to enable it).
  */
 public final class TaskCgroup {
 
-  /** This process's own cgroup directories in the writable v1 memory and cpuacct hierarchies. */
-  public record Hierarchies(Optional<Path> memory, Optional<Path> cpuacct) {
+  /**
+   * This process's own cgroup directories where writable: in the v1 memory and cpuacct hierarchies,
+   * else (a system with cgroup v2 only) in the unified hierarchy.
+   */
+  public record Hierarchies(Optional<Path> memory, Optional<Path> cpuacct, Optional<Path> unified) {
+    public static final Hierarchies NONE = new Hierarchies(Optional.empty(), Optional.empty(), Optional.empty());
+
     public boolean isEmpty() {
-      return memory.isEmpty() && cpuacct.isEmpty();
+      return memory.isEmpty() && cpuacct.isEmpty() && unified.isEmpty();
     }
   }
 
@@ -47,13 +54,16 @@ public final class TaskCgroup {
   private final List<Path> directories;
   private final Optional<Path> memory;
   private final Optional<Path> cpuacct;
+  private final Optional<Path> unified;
 
-  private TaskCgroup(Optional<Path> memory, Optional<Path> cpuacct) {
+  private TaskCgroup(Optional<Path> memory, Optional<Path> cpuacct, Optional<Path> unified) {
     this.memory = memory;
     this.cpuacct = cpuacct;
+    this.unified = unified;
     List<Path> all = new ArrayList<>();
     memory.ifPresent(all::add);
     cpuacct.ifPresent(all::add);
+    unified.ifPresent(all::add);
     this.directories = List.copyOf(all);
   }
 
@@ -62,10 +72,43 @@ public final class TaskCgroup {
     try {
       List<String> cgroups = Files.readAllLines(Path.of("/proc/self/cgroup"));
       List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo"));
-      return new Hierarchies(own("memory", cgroups, mounts), own("cpuacct", cgroups, mounts));
+      Optional<Path> memory = own("memory", cgroups, mounts);
+      Optional<Path> cpuacct = own("cpuacct", cgroups, mounts);
+      // a hybrid system's unified hierarchy holds no controller: v1's are used where there are any
+      Optional<Path> unified = memory.isEmpty() && cpuacct.isEmpty() ? ownUnified(cgroups, mounts) : Optional.empty();
+      return new Hierarchies(memory, cpuacct, unified);
     } catch (IOException | RuntimeException e) {
-      return new Hierarchies(Optional.empty(), Optional.empty());
+      return Hierarchies.NONE;
     }
+  }
+
+  /** This process's cgroup directory in the unified (v2) hierarchy, when writable; for tests on a hybrid system too. */
+  public static Optional<Path> ownUnified() {
+    try {
+      return ownUnified(Files.readAllLines(Path.of("/proc/self/cgroup")), Files.readAllLines(Path.of("/proc/self/mountinfo")));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Path> ownUnified(List<String> cgroups, List<String> mounts) {
+    String path = cgroups.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst().orElse(null);
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String line : mounts) {
+      String[] halves = line.split(" - ", 2);
+      String[] f = halves[0].split(" ");
+      if (halves.length == 2 && halves[1].startsWith("cgroup2 ")) {
+        String root = f[3];
+        String relative = root.equals("/") ? path : path.startsWith(root) ? path.substring(root.length()) : null;
+        if (relative != null) {
+          Path dir = Path.of(f[4], relative);
+          return Files.isDirectory(dir) && Files.isWritable(dir) ? Optional.of(dir) : Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The directory of this process's cgroup in the v1 hierarchy with {@code controller}, when writable. */
@@ -104,13 +147,18 @@ public final class TaskCgroup {
       throws IOException {
     Optional<Path> memory = hierarchies.memory().map(d -> d.resolve(group).resolve(name));
     Optional<Path> cpuacct = hierarchies.cpuacct().map(d -> d.resolve(group).resolve(name));
-    TaskCgroup cgroup = new TaskCgroup(memory, cpuacct);
+    Optional<Path> unified = hierarchies.unified().map(d -> d.resolve(group).resolve(name));
+    TaskCgroup cgroup = new TaskCgroup(memory, cpuacct, unified);
     try {
       for (Path dir : cgroup.directories) {
         Files.createDirectories(dir);
       }
       if (memory.isPresent() && memoryLimitBytes.isPresent()) {
         Files.writeString(memory.get().resolve("memory.limit_in_bytes"), String.valueOf(memoryLimitBytes.getAsLong()));
+      }
+      // v2: a limit only where the memory controller reaches the task's cgroup (enabled above it)
+      if (unified.isPresent() && memoryLimitBytes.isPresent() && Files.exists(unified.get().resolve("memory.max"))) {
+        Files.writeString(unified.get().resolve("memory.max"), String.valueOf(memoryLimitBytes.getAsLong()));
       }
     } catch (IOException | RuntimeException e) {
       cgroup.remove();
@@ -147,26 +195,42 @@ public final class TaskCgroup {
     return killed;
   }
 
-  /** Peak memory, its limit, cpu time and OOM kills, as far as each hierarchy is there. */
+  /** Peak memory, its limit, cpu time and OOM kills, as far as each hierarchy is there (v1, else v2). */
   public Usage usage() {
+    if (memory.isEmpty() && cpuacct.isEmpty() && unified.isPresent()) {
+      return unifiedUsage(unified.get());
+    }
     OptionalLong limit = memory.map(d -> number(d.resolve("memory.limit_in_bytes"))).orElse(OptionalLong.empty());
     if (limit.isPresent() && limit.getAsLong() >= Long.MAX_VALUE / 2) {
       limit = OptionalLong.empty(); // no limit: the kernel's "unlimited" (a page-rounded LONG_MAX)
     }
-    long oomKills = 0;
-    if (memory.isPresent()) {
-      try {
-        for (String line : Files.readAllLines(memory.get().resolve("memory.oom_control"))) {
-          if (line.startsWith("oom_kill ")) {
-            oomKills = Long.parseLong(line.substring("oom_kill ".length()).trim());
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        // an older kernel without the count
-      }
-    }
+    long oomKills = memory.map(d -> field(d.resolve("memory.oom_control"), "oom_kill")).orElse(OptionalLong.empty())
+        .orElse(0);
     return new Usage(memory.map(d -> number(d.resolve("memory.max_usage_in_bytes"))).orElse(OptionalLong.empty()),
         limit, cpuacct.map(d -> number(d.resolve("cpuacct.usage"))).orElse(OptionalLong.empty()), oomKills);
+  }
+
+  /** cgroup v2: cpu.stat is always there; memory.peak, memory.max and memory.events with the memory controller. */
+  private static Usage unifiedUsage(Path dir) {
+    OptionalLong cpuMicros = field(dir.resolve("cpu.stat"), "usage_usec");
+    OptionalLong limit = number(dir.resolve("memory.max")); // "max" (no limit) reads as empty
+    return new Usage(number(dir.resolve("memory.peak")), limit,
+        cpuMicros.isPresent() ? OptionalLong.of(cpuMicros.getAsLong() * 1000) : OptionalLong.empty(),
+        field(dir.resolve("memory.events"), "oom_kill").orElse(0));
+  }
+
+  /** The value of {@code name} in a flat-keyed file ("name value" lines). */
+  private static OptionalLong field(Path file, String name) {
+    try {
+      for (String line : Files.readAllLines(file)) {
+        if (line.startsWith(name + " ")) {
+          return OptionalLong.of(Long.parseLong(line.substring(name.length() + 1).trim()));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not there: an older kernel, or no such controller
+    }
+    return OptionalLong.empty();
   }
 
   /** Removes the cgroup's directories (they must be empty of processes); returns whether all went. */
@@ -191,7 +255,7 @@ public final class TaskCgroup {
     long deadline = System.nanoTime() + 5_000_000_000L;
     try (var tasks = Files.newDirectoryStream(group, Files::isDirectory)) {
       for (Path task : tasks) {
-        TaskCgroup cgroup = new TaskCgroup(Optional.of(task), Optional.empty());
+        TaskCgroup cgroup = new TaskCgroup(Optional.of(task), Optional.empty(), Optional.empty());
         while (!cgroup.pids().isEmpty() && System.nanoTime() < deadline) {
           killed += cgroup.killAll();
           java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
@@ -210,6 +274,7 @@ public final class TaskCgroup {
     List<Path> dirs = new ArrayList<>();
     hierarchies.memory().ifPresent(d -> dirs.add(d.resolve(group)));
     hierarchies.cpuacct().ifPresent(d -> dirs.add(d.resolve(group)));
+    hierarchies.unified().ifPresent(d -> dirs.add(d.resolve(group)));
     return dirs;
   }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The cgroups of this executor's process tasks: one per task, in {@code spark-mesos-executor-<token>}
- * under the executor's own cgroup (v1 memory and cpuacct, where writable), with the task's {@code mem}
+ * under the executor's own cgroup (v1 memory and cpuacct, else v2's, where writable), with the task's {@code mem}
  * as its memory limit. At the task's end what is left in it (a process that left the task's session)
  * is killed, its use goes to the task's stderr, and it is removed. The hierarchies are looked up with
  * the first task: the executor's start reads nothing of them.
@@ -38,7 +38,7 @@ final class TaskCgroups {
 
   private synchronized TaskCgroup.Hierarchies hierarchies() {
     if (hierarchies == null) {
-      hierarchies = enabled ? TaskCgroup.hierarchies() : new TaskCgroup.Hierarchies(Optional.empty(), Optional.empty());
+      hierarchies = enabled ? TaskCgroup.hierarchies() : TaskCgroup.Hierarchies.NONE;
     }
     return hierarchies;
   }
