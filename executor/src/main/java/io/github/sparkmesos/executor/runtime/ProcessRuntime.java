@@ -123,7 +123,13 @@ public final class ProcessRuntime implements TaskRuntime {
       Path stderr = plan.directory().resolve("stderr");
       ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(argv, env, plan.directory(),
           plan.directory().resolve("stdout"), stderr));
-      return new ProcessTask(child, Map.copyOf(env), cgroup, stderr);
+      return new ProcessTask(child, Map.copyOf(env), cgroup, stderr, check -> {
+        try {
+          return ExecChain.wrap(check, limits, user);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e); // the same tools started the task itself
+        }
+      });
     } catch (IOException | IllegalArgumentException e) {
       cgroup.ifPresent(TaskCgroup::remove);
       throw new LaunchFailedException("Failed to start the command: " + e.getMessage(), e);

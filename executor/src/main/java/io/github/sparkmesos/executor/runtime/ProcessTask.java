@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * A process task: a session leader and its whole session, and, with a cgroup, everything in that
@@ -21,11 +22,15 @@ final class ProcessTask implements RunningTask {
   private final ChildProcess child;
   private final Map<String, String> environment;
   private final Optional<TaskCgroup> cgroup;
+  private final UnaryOperator<List<String>> checkCommand;
   private final CompletableFuture<Void> allGone;
   private volatile TaskCgroup.Usage usage;
 
-  ProcessTask(ChildProcess child, Map<String, String> environment, Optional<TaskCgroup> cgroup, Path stderr) {
+  /** @param checkCommand the task's setup (user, limits) around a check's argv, no cgroup: a check is not the task */
+  ProcessTask(ChildProcess child, Map<String, String> environment, Optional<TaskCgroup> cgroup, Path stderr,
+      UnaryOperator<List<String>> checkCommand) {
     this.child = child;
+    this.checkCommand = checkCommand;
     this.environment = environment;
     this.cgroup = cgroup;
     // off the reaper thread, which completes the session's end
@@ -84,6 +89,11 @@ final class ProcessTask implements RunningTask {
       return known.oomKills() > 0;
     }
     return cgroup.map(c -> c.usage().oomKills() > 0).orElse(false);
+  }
+
+  @Override
+  public List<String> checkCommand(List<String> argv) {
+    return checkCommand.apply(argv);
   }
 
   @Override

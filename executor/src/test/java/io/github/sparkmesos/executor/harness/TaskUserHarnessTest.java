@@ -72,6 +72,20 @@ class TaskUserHarnessTest {
   }
 
   @Test
+  void aCommandHealthCheckRunsAsTheTasksUserToo(@TempDir Path dir) throws Exception {
+    // the task ends once a check ran as its user; a check run as another user fails and kills it
+    String check = "test \\\"$(id -un)\\\" = " + USER + " && touch checked";
+    HarnessRun.Run run = HarnessRun.run(dir, "{\"name\": \"h\", \"task_id\": {\"value\": \"h\"}, \"command\":"
+        + " {\"value\": \"until [ -e checked ]; do sleep 0.1; done\", \"user\": \"" + USER + "\"},"
+        + " \"health_check\": {\"type\": \"COMMAND\", \"command\": {\"value\": \"" + check + "\"},"
+        + " \"delay_seconds\": 0, \"interval_seconds\": 0.2, \"grace_period_seconds\": 0,"
+        + " \"consecutive_failures\": 1}}");
+    assertEquals(TaskState.TASK_FINISHED, run.result().terminal("h").state(), run.stdout().toString());
+    assertTrue(run.result().updates().stream().anyMatch(u -> u.healthy().orElse(false)), run.stdout().toString());
+    assertEquals(USER, Files.getOwner(run.result().sandbox().resolve("checked")).getName());
+  }
+
+  @Test
   void aUserThatDoesNotExistFailsTheTaskNamingTheFieldAndTheUser(@TempDir Path dir) throws Exception {
     String missing = "nosuch" + UUID.randomUUID().toString().substring(0, 6);
     HarnessRun.Run run = HarnessRun.run(dir, task("n", "{\"value\": \"touch made\", \"user\": \"" + missing + "\"}"));
