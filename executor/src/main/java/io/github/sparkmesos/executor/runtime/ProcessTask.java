@@ -35,7 +35,7 @@ final class ProcessTask implements RunningTask {
     this.cgroup = cgroup;
     // off the reaper thread, which completes the session's end
     this.allGone = cgroup.isEmpty() ? child.onGroupGone()
-        : child.onGroupGone().thenRunAsync(() -> usage = TaskCgroups.finish(cgroup.get(), stderr));
+        : child.onGroupGone().thenRunAsync(() -> usage = TaskCgroups.finish(cgroup.get(), stderr), TaskCgroups.FINISHER);
   }
 
   @Override

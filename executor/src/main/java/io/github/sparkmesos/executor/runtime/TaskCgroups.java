@@ -26,6 +26,12 @@ final class TaskCgroups {
   /** The operator's setting: {@code false} runs tasks without cgroups of their own. */
   static final String ENABLED = "SPARK_MESOS_EXECUTOR_TASK_CGROUPS";
   private static final long EMPTY_WAIT_NANOS = 5_000_000_000L;
+  /** Where tasks' cgroups are finished: it may wait for killed processes, so not in the common pool. */
+  static final java.util.concurrent.Executor FINISHER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "task-cgroup-finish");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final String group;
   private final boolean enabled;
