@@ -16,6 +16,7 @@ import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.task.LaunchPlans;
+import io.github.sparkmesos.executor.task.TaskUsers;
 import io.github.sparkmesos.executor.task.TaskValidation;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.fetcher.Fetcher;
@@ -49,6 +50,9 @@ final class TaskLaunches {
   private final CommandExecutorFlags flags;
   private final Optional<String> sparkHome;
   private final Runtimes runtimes;
+  private final ProcessRuntime process;
+  private final CniRuntime networked;
+  private final TaskUsers users;
   private final Fetcher fetcher;
   private final DockerPolicy dockerPolicy;
   private final Optional<DockerExecutorFlags> dockerExecutor;
@@ -66,10 +70,12 @@ final class TaskLaunches {
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
     this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
+    this.process = new ProcessRuntime(childEnvironment, sandbox.resolve(ProcessRuntime.STATE_DIRECTORY),
+        processEnvironment);
     // CNI is an option of the process runtime; what a killed executor left in this sandbox is released here
-    TaskRuntime process = CniRuntime.around(new ProcessRuntime(childEnvironment),
-        CniSettings.fromEnvironment(childEnvironment), sandbox);
-    this.runtimes = new Runtimes(process,
+    this.networked = CniRuntime.around(process, CniSettings.fromEnvironment(childEnvironment), sandbox);
+    this.users = TaskUsers.fromEnvironment(processEnvironment);
+    this.runtimes = new Runtimes(networked,
         () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId(),
             dockerExecutor.map(d -> new DockerRuntime.AgentContainer(d.container(),
                 d.mappedDirectory().orElse(DockerRuntime.MAPPED_SANDBOX), d.engineHost()))));
@@ -108,8 +114,9 @@ final class TaskLaunches {
       LaunchPlan plan = TaskValidation.plan(task, group != null, context, dockerPolicyError);
       plan.secretValues().forEach(Log.redactor()::add);
       TaskRuntime runtime = runtimes.select(plan);
-      if (runtime instanceof CniRuntime cni) {
-        cni.check(plan); // a network without configuration fails the task before anything of it exists
+      if (runtime == networked) {
+        networked.check(plan); // a network without configuration fails the task before anything of it exists
+        runtime = networked.around(process.as(users.resolve(TaskUsers.request(task, flags, user))));
       }
       return new TaskPipeline(plan, runtime, fetcher, user.orElse(null),
           plan.killGracePeriod().orElse(TaskTable.DEFAULT_KILL_GRACE), reporter, secrets);

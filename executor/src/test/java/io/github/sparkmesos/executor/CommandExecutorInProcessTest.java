@@ -104,9 +104,11 @@ class CommandExecutorInProcessTest {
   void aTaskPastItsMaxCompletionTimeFailsWithMesosReasonAndNoKilling(@TempDir Path sandbox) throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(sandbox, false, KILLING, flags())) {
       agent.awaitSubscribe();
-      agent.launch(commandTask("slow", CommandInfo.newBuilder().setValue("trap '' TERM; exec sleep 1000"))
+      agent.launch(commandTask("slow", CommandInfo.newBuilder().setValue("trap '' TERM; touch trapped; exec sleep 1000"))
           .setMaxCompletionTime(DurationInfo.newBuilder().setNanoseconds(Duration.ofSeconds(7).toNanos())).build());
       agent.await("slow", TaskState.TASK_RUNNING);
+      // TERM is ignored only once the shell ran its trap (the task's setup, cgroups and umask, comes first)
+      io.github.sparkmesos.testing.Waits.awaitFile(sandbox.resolve("trapped"));
       agent.timers.await(p -> p.delay().equals(Duration.ofSeconds(7)));
       agent.timers.advance(Duration.ofSeconds(7));
       List<TaskState> states = new ArrayList<>();

@@ -45,6 +45,15 @@ public interface LibC {
 
   String strerror(int errnum);
 
+  /** A struct passwd (static storage: callers hold {@link UserAccount}'s lock), or null when there is none. */
+  Pointer getpwnam(String name);
+
+  Pointer getpwuid(int uid);
+
+  int getgrouplist(String user, int group, Pointer groups, Pointer ngroups);
+
+  int geteuid();
+
   LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
 
   static Runtime runtime() {

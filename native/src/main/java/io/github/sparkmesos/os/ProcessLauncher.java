@@ -139,20 +139,33 @@ public final class ProcessLauncher {
    */
   private static String resolveExecutable(ProcessSpec spec) {
     String name = spec.argv().get(0);
+    return name.contains("/") ? name : findExecutable(name, spec.environment(), spec.workingDirectory())
+        .map(Path::toString).orElse(name);
+  }
+
+  /**
+   * Where {@code name} is found as execvp in a child with {@code environment} would find it: a name
+   * with a slash as it is (relative to {@code workingDirectory}), else the first executable file of
+   * that name on the child's PATH; empty when there is none.
+   */
+  public static java.util.Optional<Path> findExecutable(String name, Map<String, String> environment,
+      Path workingDirectory) {
     if (name.contains("/")) {
-      return name;
+      Path file = workingDirectory.resolve(name);
+      return java.nio.file.Files.isExecutable(file) && !java.nio.file.Files.isDirectory(file)
+          ? java.util.Optional.of(Path.of(name)) : java.util.Optional.empty();
     }
-    String path = spec.environment().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    String path = environment.getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     for (String dir : path.split(":")) {
       if (dir.isEmpty()) {
         continue;
       }
       Path candidate = Path.of(dir, name);
       if (java.nio.file.Files.isExecutable(candidate) && !java.nio.file.Files.isDirectory(candidate)) {
-        return candidate.toString();
+        return java.util.Optional.of(candidate);
       }
     }
-    return name;
+    return java.util.Optional.empty();
   }
 
   private static void redirect(LibC libc, Runtime rt, Pointer actions, int fd, Path file, List<Pointer> keepAlive)

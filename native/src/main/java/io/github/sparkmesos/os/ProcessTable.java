@@ -53,6 +53,22 @@ public final class ProcessTable {
     return entries;
   }
 
+  /**
+   * When {@code pid} started (field 22 of /proc/PID/stat, clock ticks after boot), or -1 when there is
+   * no such process: with the pid it names one process, never a later one that reuses the pid.
+   */
+  public static long startTime(int pid) {
+    String stat;
+    try {
+      stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "stat"));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return -1;
+    }
+    // the fields after "(comm)": state is field 3, so starttime is the 20th after the parenthesis
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    return fields.length > 19 ? Long.parseLong(fields[19]) : -1;
+  }
+
   private static final java.io.File PROC = new java.io.File("/proc");
 
   /**

@@ -26,8 +26,9 @@ import java.util.Optional;
  * directory's name comes from the sandbox's path, so a new executor started in the same sandbox finds what an
  * earlier one left (after a SIGKILL) and removes it: each task's files, and the links that pointed at them.
  *
- * <p>Layout: {@code <base>/spark-mesos-executor-<hash of sandbox>/<n>/} (mode 0700) per task, holding its files
- * (mode 0400) and {@value #LINKS}, the paths of the links made to them, one per line.
+ * <p>Layout: {@code <base>/spark-mesos-executor-<hash of sandbox>/} (mode 0711: no one else lists it), then
+ * {@code <n>/} (mode 0700, given to the task's user with its files) per task, holding its files (mode 0400) and
+ * {@value #LINKS}, the paths of the links made to them, one per line.
  */
 public final class SecretFileArea {
 
@@ -103,7 +104,9 @@ public final class SecretFileArea {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       try {
         Files.createDirectories(root.getParent());
-        Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // traversable, never listable: a task of another user reaches its own directory, given to it, only
+        Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
       } catch (FileAlreadyExistsException e) {
         // made concurrently: checked below
       }
@@ -127,8 +130,8 @@ public final class SecretFileArea {
   private static void checkOwnDirectory(Path dir) throws IOException {
     PosixFileAttributes attrs = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     String me = System.getProperty("user.name");
-    if (!attrs.isDirectory() || !attrs.owner().getName().equals(me)
-        || !PosixFilePermissions.toString(attrs.permissions()).endsWith("------")) {
+    String mode = PosixFilePermissions.toString(attrs.permissions());
+    if (!attrs.isDirectory() || !attrs.owner().getName().equals(me) || !mode.substring(3).matches("-{2}[-x]-{2}[-x]")) {
       throw new IOException(dir + " is not a directory of " + me + " closed to others (owner " + attrs.owner().getName()
           + ", mode " + PosixFilePermissions.toString(attrs.permissions()) + "): refusing to keep secrets there");
     }

@@ -90,7 +90,8 @@ final class Probes {
 
   private static Probe command(CommandInfo command, TaskChecks.CheckTarget target,
       Optional<Duration> timeout) {
-    return new CommandProbe(argv(command), environment(command, target.environment()), target.workingDirectory(),
+    return new CommandProbe(target.command().apply(argv(command)), environment(command, target.environment()),
+        target.workingDirectory(),
         timeout);
   }
 

@@ -42,10 +42,19 @@ public final class TaskChecks implements AutoCloseable {
    * What a probe needs: the environment of COMMAND probes (the task's; the check's own
    * CommandInfo.environment goes over it) and their working directory (the task's directory). HTTP and TCP
    * probes go to 127.0.0.1, or ::1 for a health check whose protocol is IPv6, as Mesos does.
+   *
+   * @param command what a COMMAND probe's argv becomes: run as the task's user with its limits
    */
-  public record CheckTarget(Map<String, String> environment, Path workingDirectory) {
+  public record CheckTarget(Map<String, String> environment, Path workingDirectory,
+      java.util.function.UnaryOperator<java.util.List<String>> command) {
     public CheckTarget {
       environment = Map.copyOf(environment);
+      java.util.Objects.requireNonNull(command, "command");
+    }
+
+    /** A target whose COMMAND probes run as the executor runs them. */
+    public CheckTarget(Map<String, String> environment, Path workingDirectory) {
+      this(environment, workingDirectory, java.util.function.UnaryOperator.identity());
     }
   }
 

@@ -116,8 +116,10 @@ public record CommandExecutorFlags(
     List<String> missing = new ArrayList<>();
     rootfs.ifPresent(r -> missing.add("--rootfs=" + r + ": running a task in a root filesystem from a container"
         + " image (pivot_root through mesos-containerizer) is not supported by this executor"));
-    user.filter(u -> !u.equals(ownUser)).ifPresent(u -> missing.add("--user=" + u + ": this executor runs as '"
-        + ownUser + "' and cannot switch a task to another user yet"));
+    // run as root, the executor switches the task to --user itself (TaskUsers)
+    user.filter(u -> !u.equals(ownUser) && !ownUser.equals("root")).ifPresent(u -> missing.add("--user=" + u
+        + ": this executor runs as '" + ownUser + "' and cannot switch a task to another user (it would need to"
+        + " run as root)"));
     effectiveCapabilities.ifPresent(c -> missing.add("--effective_capabilities: setting a task's capabilities is"
         + " not supported by this executor"));
     boundingCapabilities.ifPresent(c -> missing.add("--bounding_capabilities: setting a task's capability bounding"

@@ -62,6 +62,11 @@ public final class CniRuntime implements TaskRuntime {
     return new CniRuntime(processes, networks, CniSettings.CONFIG_DIR + " is not set");
   }
 
+  /** This option around another process runtime (one that runs a task as its user), with the same networks. */
+  public CniRuntime around(TaskRuntime otherProcesses) {
+    return otherProcesses == processes ? this : new CniRuntime(otherProcesses, networks, unconfigured);
+  }
+
   /** Whether the plan's task joins its networks here (and not through the agent or a container engine). */
   public static boolean joinsNetworks(LaunchPlan plan) {
     return !plan.networks().isEmpty() && !plan.inSandbox() && plan.container().isEmpty();
@@ -137,7 +142,8 @@ public final class CniRuntime implements TaskRuntime {
       Map<String, String> env = new LinkedHashMap<>();
       attachment.addresses().stream().findFirst().ifPresent(ip -> env.put("MESOS_CONTAINER_IP", ip));
       env.put("LIBPROCESS_IP", "0.0.0.0"); // as Mesos's isolator: the task binds inside its own namespace
-      LaunchPlan inside = plan.withArgv(NamespaceEntry.argv(attachment, containerId, plan.argv()), env);
+      // entered as the executor's user (root), before the process runtime switches to the task's
+      LaunchPlan inside = plan.withEntry(NamespaceEntry.argv(attachment, containerId), env);
       RunningTask task = processes.start(inside);
       return new NetworkedTask(task, attachment, () -> release(attachment, plan.taskId()), releases);
     } catch (LaunchFailedException | RuntimeException e) {

@@ -10,7 +10,8 @@ import java.util.List;
  * The command line that starts a task inside its network namespace, as Mesos's isolator sets up a container
  * of its own network: {@code nsenter --net} into the namespace, {@code unshare} a private mount and UTS
  * namespace, bind-mount the container's {@code hosts} (and its {@code resolv.conf}, when a plugin named
- * resolvers) over {@code /etc}'s, set the hostname, then exec the task's own argv: the same process, the
+ * resolvers) over {@code /etc}'s, set the hostname, then exec what follows (the switch to the task's user, then
+ * the task's own argv): the same process, the
  * leader of the task's session, with nothing of the entry left.
  */
 final class NamespaceEntry {
@@ -25,12 +26,12 @@ final class NamespaceEntry {
 
   private NamespaceEntry() {}
 
-  static List<String> argv(CniAttachment attachment, String hostname, List<String> command) {
+  /** The entry's argv, to be followed by the task's (its user switch, then its command). */
+  static List<String> argv(CniAttachment attachment, String hostname) {
     List<String> argv = new ArrayList<>(List.of(tool("nsenter"), "--net=" + attachment.netns().path(), "--",
         tool("unshare"), "--mount", "--uts", "--propagation", "private", "--",
         "/bin/sh", "-c", SCRIPT.replace("MOUNT", tool("mount")), "cni-entry", attachment.hosts().toString(),
         attachment.resolvConf().map(Path::toString).orElse(""), hostname));
-    argv.addAll(command);
     return argv;
   }
 

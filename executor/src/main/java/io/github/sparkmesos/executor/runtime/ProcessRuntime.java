@@ -2,90 +2,156 @@ package io.github.sparkmesos.executor.runtime;
 
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.task.TaskSecret;
+import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ChildProcess;
-import io.github.sparkmesos.os.ExitStatus;
+import io.github.sparkmesos.os.ExecChain;
+import io.github.sparkmesos.os.Guardian;
 import io.github.sparkmesos.os.ProcessLauncher;
 import io.github.sparkmesos.os.ProcessSpec;
-import io.github.sparkmesos.os.Signal;
+import io.github.sparkmesos.os.ResourceLimits;
+import io.github.sparkmesos.os.TaskCgroup;
+import io.github.sparkmesos.os.UserAccount;
 import java.io.IOException;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs a task's command as a plain process on this host: the leader of a new session in the task's
  * directory, its stdout and stderr appended to the files there, with the executor's inheritable
  * environment, {@code MESOS_SANDBOX} and {@code MESOS_TASK_ID} under the task's own variables.
+ *
+ * <p>With a state directory, nothing a task starts outlives the executor: every task process carries
+ * the marker of this executor's {@link Guardian} (started with the first task, so the executor's own
+ * start pays nothing), and what an earlier executor of the same sandbox left is ended before the first
+ * task here starts.
+ *
+ * <p>The operator's rlimits and umask ({@link ResourceLimits}) apply to every task; {@link #as} gives
+ * the runtime of a task that runs as another user, which also owns the task's directory. Where cgroups
+ * are writable each task has its own ({@link TaskCgroups}).
  */
 public final class ProcessRuntime implements TaskRuntime {
 
+  /** The executor's own directory in a sandbox, never given to a task's user. */
+  public static final String STATE_DIRECTORY = ".spark-mesos-executor";
+
   private final Map<String, String> inheritedEnvironment;
+  private final Optional<Guardian> guardian;
+  private final CompletableFuture<Void> leftoversEnded;
+  private final Optional<TaskCgroups> cgroups;
+  private final ResourceLimits limits;
+  /** Why the operator's limits cannot be read (each task fails with it), or null. */
+  private final String limitsError;
 
   /** @param inheritedEnvironment the executor's environment less what no task may see */
   public ProcessRuntime(Map<String, String> inheritedEnvironment) {
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
+    this.guardian = Optional.empty();
+    this.leftoversEnded = CompletableFuture.completedFuture(null);
+    this.cgroups = Optional.empty();
+    this.limits = ResourceLimits.NONE;
+    this.limitsError = null;
+  }
+
+  /**
+   * @param stateDirectory the executor's own directory in its sandbox ({@code <sandbox>/.spark-mesos-executor}):
+   *                       the guardians' records are kept there
+   * @param operatorEnvironment the executor's environment, with the operator's {@link ResourceLimits} settings
+   */
+  public ProcessRuntime(Map<String, String> inheritedEnvironment, Path stateDirectory,
+      Map<String, String> operatorEnvironment) {
+    this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
+    ResourceLimits read = ResourceLimits.NONE;
+    String error = null;
+    try {
+      read = ResourceLimits.fromEnvironment(operatorEnvironment);
+    } catch (IllegalArgumentException e) {
+      error = e.getMessage();
+    }
+    this.limits = read;
+    this.limitsError = error;
+    Path records = stateDirectory.resolve("guards");
+    Guardian own = Guardian.in(records);
+    this.guardian = Optional.of(own);
+    this.cgroups = Optional.of(new TaskCgroups("spark-mesos-executor-" + own.token(), operatorEnvironment));
+    // one stat on the start path; the /proc scan only when an earlier executor left a record
+    this.leftoversEnded = !Files.isDirectory(records) ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.runAsync(() -> Guardian.endLeftovers(records, own.token()).forEach(Log::warn));
   }
 
   @Override
   public RunningTask start(LaunchPlan plan) throws LaunchFailedException {
+    return start(plan, Optional.empty());
+  }
+
+  /** This runtime for a task that runs as {@code user} (empty: as the executor). */
+  public TaskRuntime as(Optional<UserAccount> user) {
+    return user.isEmpty() ? this : plan -> start(plan, user);
+  }
+
+  private RunningTask start(LaunchPlan plan, Optional<UserAccount> user) throws LaunchFailedException {
+    if (limitsError != null) {
+      throw new LaunchFailedException("The operator's task limits are not valid: " + limitsError);
+    }
     Map<String, String> env = new LinkedHashMap<>(inheritedEnvironment);
     env.put("MESOS_SANDBOX", plan.directory().toString());
     env.put("MESOS_TASK_ID", plan.taskId());
     env.putAll(plan.environment());
+    guard(env);
+    if (user.isPresent()) {
+      try {
+        TaskOwnership.giveTo(plan.directory(), user.get(), STATE_DIRECTORY);
+        TaskOwnership.giveFiles(plan.secretFiles().stream()
+            .filter(f -> f.delivery() == TaskSecret.Delivery.FILE).map(LaunchPlan.SecretFile::hostFile).toList(),
+            user.get());
+      } catch (IOException | RuntimeException e) {
+        throw new LaunchFailedException("Failed to give the task's directory to user '" + user.get().name() + "': "
+            + e.getMessage(), e);
+      }
+    }
+    String program = plan.argv().get(0);
+    if (ProcessLauncher.findExecutable(program, env, plan.directory()).isEmpty()) {
+      // as a plain spawn says it; run through the setup chain, it would be the chain's exit status instead
+      throw new LaunchFailedException("Failed to start the command: cannot start '" + program + "' in "
+          + plan.directory() + ": No such file or directory");
+    }
+    Optional<TaskCgroup> cgroup = cgroups.flatMap(c -> c.create(plan));
     try {
-      ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(plan.argv(), env, plan.directory(),
-          plan.directory().resolve("stdout"), plan.directory().resolve("stderr")));
-      return new Process(child, Map.copyOf(env));
+      List<String> argv = ExecChain.wrap(plan.argv(), limits, user,
+          cgroup.map(TaskCgroup::procsFiles).orElse(List.of()), plan.entry());
+      Path stderr = plan.directory().resolve("stderr");
+      ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(argv, env, plan.directory(),
+          plan.directory().resolve("stdout"), stderr));
+      return new ProcessTask(child, Map.copyOf(env), cgroup, stderr, check -> {
+        try {
+          return ExecChain.wrap(check, limits, user);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e); // the same tools started the task itself
+        }
+      });
     } catch (IOException | IllegalArgumentException e) {
+      cgroup.ifPresent(TaskCgroup::remove);
       throw new LaunchFailedException("Failed to start the command: " + e.getMessage(), e);
     }
   }
 
-  /** A session leader and its whole session. */
-  private record Process(ChildProcess child, Map<String, String> environment) implements RunningTask {
-
-    @Override
-    public String id() {
-      return "process " + child.pid();
+  /** Marks the task's processes as this executor's, its guardian running; last, so no task variable hides it. */
+  private void guard(Map<String, String> env) {
+    if (guardian.isEmpty()) {
+      return;
     }
-
-    @Override
-    public CompletableFuture<ExitStatus> exit() {
-      return child.onExit();
+    leftoversEnded.join();
+    try {
+      guardian.get().start(cgroups.map(TaskCgroups::groupDirectories).orElse(List.of()));
+    } catch (IOException e) {
+      Log.warn("the guardian did not start (" + e.getMessage() + "): this task's processes would outlive an"
+          + " executor killed by SIGKILL until the next executor in this sandbox starts a task");
     }
-
-    @Override
-    public CompletableFuture<Void> allGone() {
-      return child.onGroupGone();
-    }
-
-    @Override
-    public void kill(Duration grace) {
-      child.kill(grace);
-    }
-
-    @Override
-    public void killNow() {
-      if (child.groupAlive()) {
-        child.signalGroup(Signal.SIGKILL);
-      }
-    }
-
-    @Override
-    public boolean anyAlive() {
-      return child.groupAlive();
-    }
-
-    @Override
-    public boolean killRequested() {
-      return child.terminationRequested();
-    }
-
-    @Override
-    public List<String> addresses() {
-      return List.of(); // the host's own: nothing to report
-    }
+    env.put(Guardian.VARIABLE, guardian.get().token());
   }
 }

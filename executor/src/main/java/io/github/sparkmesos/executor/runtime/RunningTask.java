@@ -46,6 +46,14 @@ public interface RunningTask {
     return false;
   }
 
+  /**
+   * The argv a COMMAND check of the task runs: as the task's user, with its limits. Unchanged by default
+   * (a container's checks run in its container).
+   */
+  default List<String> checkCommand(List<String> argv) {
+    return argv;
+  }
+
   /** The environment the command runs with: what a COMMAND check of the task runs with too. */
   Map<String, String> environment();
 }

@@ -31,6 +31,8 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  * @param secretValues values that must never appear in a log line, status message or printout
  * @param warnings     what the task asked for that is ignored, said in its stderr and the executor log
  * @param resources    the task's cpus and mem from {@code TaskInfo.resources} (a container's limits)
+ * @param entry        what runs as the executor's user before the task's own command, ending by exec'ing what
+ *                     follows it (the CNI option's namespace entry); empty for most tasks
  * @param imageEntrypoint the container keeps its image's entrypoint and {@code argv} is its command: a Docker
  *                     command task without the shell, as Mesos's Docker containerizer runs it (§4.3)
  */
@@ -53,7 +55,8 @@ public record LaunchPlan(
     Set<String> secretValues,
     List<String> warnings,
     Resources resources,
-    boolean imageEntrypoint) {
+    boolean imageEntrypoint,
+    List<String> entry) {
 
   /**
    * The task's scalar resources that limit a container: {@code cpus}, {@code mem} (MiB, rounded down as Mesos
@@ -134,6 +137,7 @@ public record LaunchPlan(
   public LaunchPlan {
     uris = List.copyOf(uris);
     argv = List.copyOf(argv);
+    entry = List.copyOf(entry);
     environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     networks = List.copyOf(networks);
     secrets = List.copyOf(secrets);
@@ -156,7 +160,7 @@ public record LaunchPlan(
     values.addAll(resolvedValues);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
         secrets, files, killGracePeriod, maxCompletionTime, healthCheck, check, values, warnings, resources,
-        imageEntrypoint);
+        imageEntrypoint, entry);
   }
 
   /**
@@ -166,26 +170,26 @@ public record LaunchPlan(
   public LaunchPlan withImageEntrypoint(List<String> command) {
     return new LaunchPlan(taskId, directory, inSandbox, uris, command, environment, container, containerizer,
         networks, secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, true);
+        resources, true, entry);
   }
 
   /**
-   * This plan with another command line and more variables (the CNI option starts the task inside its network
-   * namespace, with the address it got).
+   * This plan entered through {@code otherEntry} and with more variables (the CNI option starts the task inside its
+   * network namespace, with the address it got).
    */
-  public LaunchPlan withArgv(List<String> otherArgv, Map<String, String> moreEnvironment) {
+  public LaunchPlan withEntry(List<String> otherEntry, Map<String, String> moreEnvironment) {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.putAll(moreEnvironment);
-    return new LaunchPlan(taskId, directory, inSandbox, uris, otherArgv, env, container, containerizer, networks,
+    return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
         secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, imageEntrypoint);
+        resources, imageEntrypoint, otherEntry);
   }
 
   /** This plan with a kill grace (the Docker executor's --stop_timeout when the task has no kill policy). */
   public LaunchPlan withKillGracePeriod(Duration grace) {
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, environment, container, containerizer, networks,
         secrets, secretFiles, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, imageEntrypoint);
+        resources, imageEntrypoint, entry);
   }
 
   @Override

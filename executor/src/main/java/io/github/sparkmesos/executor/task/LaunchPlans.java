@@ -293,7 +293,7 @@ public final class LaunchPlans {
     TaskChecks.validate(health, check);
     return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, container.container(),
         container.containerizer(), networks, secrets, List.of(), killGrace(task), maxCompletionTime(task), health, check,
-        secretValues, warnings, resources(task), false);
+        secretValues, warnings, resources(task), false, List.of());
   }
 
   /**

@@ -51,6 +51,8 @@ class CommandExecutorFlagsTest {
     }
     assertFalse(unsupported.stream().anyMatch(m -> m.startsWith("--user")), "alice is the executor's own user");
     assertTrue(flags.unsupported("bob").stream().anyMatch(m -> m.startsWith("--user=alice: ")));
+    assertFalse(flags.unsupported("root").stream().anyMatch(m -> m.startsWith("--user")),
+        "run as root, the executor switches the task to alice itself");
   }
 
   @Test

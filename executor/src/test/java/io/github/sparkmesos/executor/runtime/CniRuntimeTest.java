@@ -82,10 +82,9 @@ class CniRuntimeTest {
     String ip = inside.environment().get("MESOS_CONTAINER_IP");
     assertTrue(network.inSubnet(ip), String.valueOf(ip));
     assertEquals("0.0.0.0", inside.environment().get("LIBPROCESS_IP"));
-    assertTrue(inside.argv().get(0).endsWith("/nsenter"), inside.argv().toString());
-    String namespace = inside.argv().get(1).substring("--net=/run/netns/".length());
-    assertEquals(plan.argv(), inside.argv().subList(inside.argv().size() - plan.argv().size(), inside.argv().size()),
-        "the task's own command, last");
+    assertTrue(inside.entry().get(0).endsWith("/nsenter"), inside.entry().toString());
+    String namespace = inside.entry().get(1).substring("--net=/run/netns/".length());
+    assertEquals(plan.argv(), inside.argv(), "the task's own command, after the entry and the user switch");
 
     assertEquals(List.of(), network.leasedAddresses(), "the address was released");
     assertFalse(NetworkNamespace.named(namespace).exists(), "the namespace is gone");
