@@ -239,6 +239,45 @@ public final class ContainerLifecycle {
     }
   }
 
+  /** The names of every volume the engine has. */
+  public java.util.Set<String> volumeNames() throws EngineException {
+    try {
+      java.util.Set<String> names = new java.util.HashSet<>();
+      var volumes = engine.client().listVolumesCmd().exec().getVolumes();
+      if (volumes != null) {
+        volumes.forEach(v -> names.add(v.getName()));
+      }
+      return names;
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to list volumes: " + Failures.reason(e), e);
+    }
+  }
+
+  /** The names of the volumes (named or anonymous) the container mounts. */
+  public List<String> mountedVolumes(String id) throws EngineException {
+    try {
+      List<String> names = new ArrayList<>();
+      var mounts = engine.client().inspectContainerCmd(id).exec().getMounts();
+      if (mounts != null) {
+        mounts.stream().filter(m -> m.getName() != null && !m.getName().isEmpty()).forEach(m -> names.add(m.getName()));
+      }
+      return names;
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to inspect container " + id + ": " + Failures.reason(e), e);
+    }
+  }
+
+  /** Removes a volume; one that is gone already, or that another container still uses, stays as it is. */
+  public void removeVolume(String name) throws EngineException {
+    try {
+      engine.client().removeVolumeCmd(name).exec();
+    } catch (NotFoundException | ConflictException e) {
+      // gone, or someone else's now
+    } catch (RuntimeException e) {
+      throw new EngineException("Failed to remove volume " + name + ": " + Failures.reason(e), e);
+    }
+  }
+
   /** The ids of every container, running or not, that carries all of {@code labels} (an empty value matches any). */
   public List<String> withLabels(Map<String, String> labels) throws EngineException {
     if (labels.isEmpty()) {

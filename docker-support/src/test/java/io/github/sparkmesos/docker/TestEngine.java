@@ -57,6 +57,16 @@ public final class TestEngine {
     return name;
   }
 
+  /** Creates a named volume, as an operator would before a task uses it. */
+  public static void createVolume(String name) throws Exception {
+    get().client().createVolumeCmd().withName(name).exec();
+  }
+
+  /** Removes a named volume a test made. */
+  public static void removeVolume(String name) throws Exception {
+    get().client().removeVolumeCmd(name).exec();
+  }
+
   /** A container as the engine shows it (docker inspect), for tests outside this package. */
   public static com.github.dockerjava.api.command.InspectContainerResponse inspect(String idOrName) throws Exception {
     return get().client().inspectContainerCmd(idOrName).exec();

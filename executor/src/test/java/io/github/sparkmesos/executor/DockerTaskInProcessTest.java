@@ -88,6 +88,26 @@ class DockerTaskInProcessTest {
   }
 
   @Test
+  void aNamedVolumeTheEngineMadeForTheTaskGoesWithItAndOneThatWasThereStays(@TempDir Path dir) throws Exception {
+    String made = TestEngine.name("vol-made");
+    String kept = TestEngine.name("vol-kept");
+    TestEngine.createVolume(kept);
+    try (LoopbackAgent agent = new LoopbackAgent(dir, false, KILLING)) {
+      agent.awaitSubscribe();
+      agent.launch(ExecutorInProcessTest.documentTask("v", "echo x > /made/x && echo y > /kept/y",
+          Map.of("spark.mesos.executor.docker.image", TestEngine.BUSYBOX,
+              "spark.mesos.executor.docker.parameters", "volume=" + made + ":/made,volume=" + kept + ":/kept")));
+      agent.await("v", TaskState.TASK_FINISHED);
+      assertEquals(0, agent.awaitExit());
+      java.util.Set<String> volumes = new io.github.sparkmesos.docker.ContainerLifecycle(TestEngine.get()).volumeNames();
+      assertTrue(!volumes.contains(made), "the volume made for the task is gone");
+      assertTrue(volumes.contains(kept), "the operator's volume stays");
+    } finally {
+      TestEngine.removeVolume(kept);
+    }
+  }
+
+  @Test
   void aKillOfAContainerEndsTaskKilled(@TempDir Path dir) throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(dir, false, KILLING)) {
       agent.awaitSubscribe();

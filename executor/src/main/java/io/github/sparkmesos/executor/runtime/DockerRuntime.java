@@ -126,7 +126,13 @@ public final class DockerRuntime implements TaskRuntime {
     ContainerSpec spec = plan.container().orElseThrow();
     refuseWhatIsNotAppliedYet(spec); // prepare checked it already, unless a caller starts without it
     try {
+      // a named volume the engine makes for this container goes with it; one that was there stays
+      boolean namesVolumes = spec.volumes().stream().anyMatch(v -> v.kind() == ContainerSpec.Volume.Kind.NAMED_VOLUME)
+          || spec.parameters().stream().anyMatch(p -> p.option().equals("volume"));
+      java.util.Set<String> volumesBefore = namesVolumes ? containers.volumeNames() : java.util.Set.of();
       String id = containers.create(config(plan, spec));
+      List<String> madeVolumes = namesVolumes ? containers.mountedVolumes(id).stream()
+          .filter(v -> !volumesBefore.contains(v)).toList() : List.of();
       // removes the container should this executor die before the task ends (ContainerWatchdog)
       ContainerWatchdog watchdog = ContainerWatchdog.watch(id, environment, plan.directory().resolve("stderr"));
       ContainerLogs logs;
@@ -136,10 +142,11 @@ public final class DockerRuntime implements TaskRuntime {
         logs = containers.logs(id, plan.directory().resolve("stdout"), plan.directory().resolve("stderr"));
       } catch (EngineException e) {
         containers.remove(id);
+        removeVolumes(madeVolumes, containerName(plan));
         watchdog.release();
         throw e;
       }
-      return new Container(id, containerName(plan), logs, watchdog);
+      return new Container(id, containerName(plan), logs, watchdog, madeVolumes);
     } catch (EngineException e) {
       throw new LaunchFailedException(e.getMessage(), e);
     }
@@ -220,6 +227,16 @@ public final class DockerRuntime implements TaskRuntime {
     return config.build();
   }
 
+  private void removeVolumes(List<String> volumes, String container) {
+    for (String volume : volumes) {
+      try {
+        containers.removeVolume(volume);
+      } catch (EngineException e) {
+        Log.warn("container " + container + ": " + e.getMessage());
+      }
+    }
+  }
+
   /** A volume's source as a bind names it: a host path, the task's directory's path, or a volume's name. */
   private static String bindSource(LaunchPlan plan, ContainerSpec.Volume v) {
     return switch (v.kind()) {
@@ -259,13 +276,14 @@ public final class DockerRuntime implements TaskRuntime {
     private final AtomicBoolean killRequested = new AtomicBoolean();
     private volatile boolean oomKilled;
 
-    Container(String id, String name, ContainerLogs logs, ContainerWatchdog watchdog) {
+    /** @param madeVolumes the named volumes the engine made for it, removed after it */
+    Container(String id, String name, ContainerLogs logs, ContainerWatchdog watchdog, List<String> madeVolumes) {
       this.id = id;
       this.name = name;
-      waits.submit(() -> supervise(logs, watchdog));
+      waits.submit(() -> supervise(logs, watchdog, madeVolumes));
     }
 
-    private void supervise(ContainerLogs logs, ContainerWatchdog watchdog) {
+    private void supervise(ContainerLogs logs, ContainerWatchdog watchdog, List<String> madeVolumes) {
       try {
         ContainerExit ended = null;
         while (ended == null) {
@@ -286,6 +304,7 @@ public final class DockerRuntime implements TaskRuntime {
       try {
         containers.remove(id);
         watchdog.release(); // kept armed when the removal failed
+        removeVolumes(madeVolumes, name);
       } catch (EngineException e) {
         Log.warn("container " + name + ": " + e.getMessage());
       }
