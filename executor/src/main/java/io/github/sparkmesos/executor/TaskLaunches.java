@@ -7,6 +7,7 @@ import io.github.sparkmesos.executor.pipeline.SecretSupply;
 import io.github.sparkmesos.executor.pipeline.TaskPipeline;
 import io.github.sparkmesos.executor.pipeline.TaskReporter;
 import io.github.sparkmesos.executor.runtime.DockerRuntime;
+import io.github.sparkmesos.executor.runtime.LogRotation;
 import io.github.sparkmesos.executor.runtime.ProcessRuntime;
 import io.github.sparkmesos.executor.runtime.Runtimes;
 import io.github.sparkmesos.executor.runtime.TaskRuntime;
@@ -64,11 +65,12 @@ final class TaskLaunches {
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
     this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
-    TaskRuntime process = new ProcessRuntime(childEnvironment);
+    LogRotation logRotation = LogRotation.fromEnvironment(processEnvironment);
+    TaskRuntime process = new ProcessRuntime(childEnvironment, logRotation);
     this.runtimes = new Runtimes(process,
         () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId(),
             dockerExecutor.map(d -> new DockerRuntime.AgentContainer(d.container(),
-                d.mappedDirectory().orElse(DockerRuntime.MAPPED_SANDBOX), d.engineHost()))));
+                d.mappedDirectory().orElse(DockerRuntime.MAPPED_SANDBOX), d.engineHost())), logRotation));
     this.fetcher = fetcher;
     DockerPolicy policy = DockerPolicy.NONE;
     Optional<String> error = Optional.empty();

@@ -22,10 +22,17 @@ import java.util.concurrent.CompletableFuture;
 public final class ProcessRuntime implements TaskRuntime {
 
   private final Map<String, String> inheritedEnvironment;
+  private final LogRotation logRotation;
 
   /** @param inheritedEnvironment the executor's environment less what no task may see */
   public ProcessRuntime(Map<String, String> inheritedEnvironment) {
+    this(inheritedEnvironment, LogRotation.NONE);
+  }
+
+  /** @param logRotation how the task's stdout and stderr are kept ({@link RotatedOutput}); NONE: its own files */
+  public ProcessRuntime(Map<String, String> inheritedEnvironment, LogRotation logRotation) {
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
+    this.logRotation = logRotation;
   }
 
   @Override
@@ -35,8 +42,13 @@ public final class ProcessRuntime implements TaskRuntime {
     env.put("MESOS_TASK_ID", plan.taskId());
     env.putAll(plan.environment());
     try {
-      ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(plan.argv(), env, plan.directory(),
-          plan.directory().resolve("stdout"), plan.directory().resolve("stderr")));
+      ProcessSpec spec = new ProcessSpec(plan.argv(), env, plan.directory(),
+          plan.directory().resolve("stdout"), plan.directory().resolve("stderr"));
+      if (logRotation.rotates()) {
+        RotatedOutput.Started started = RotatedOutput.spawn(spec, plan.directory(), logRotation);
+        return new RotatedOutput.Task(new Process(started.child(), Map.copyOf(env)), started.allGone());
+      }
+      ChildProcess child = ProcessLauncher.spawn(spec);
       return new Process(child, Map.copyOf(env));
     } catch (IOException | IllegalArgumentException e) {
       throw new LaunchFailedException("Failed to start the command: " + e.getMessage(), e);
