@@ -43,8 +43,9 @@ class RotatingLogTest {
       write(log, "bbbb\n");
       write(log, "c\n");
     }
-    assertEquals("aaa\n", read(dir.resolve("stdout.1")));
-    assertEquals("bbbbbb\nc\n", read(out));
+    assertEquals("aaa\n", read(dir.resolve("stdout.2")));
+    assertEquals("bbbbbb\n", read(dir.resolve("stdout.1")));
+    assertEquals("c\n", read(out));
   }
 
   @Test
