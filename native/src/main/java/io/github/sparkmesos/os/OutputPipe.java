@@ -8,6 +8,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -21,15 +22,24 @@ public final class OutputPipe implements AutoCloseable {
 
   /** What the pipe asks the kernel for ({@code /proc/sys/fs/pipe-max-size} is 1 MiB by default). */
   static final int PIPE_CAPACITY = 1 << 20;
-  /** One read of the copier: a large one keeps the system calls per byte few. */
-  static final int COPY_BUFFER = 1 << 20;
+  /** One read of the copier: large enough to keep the system calls per byte few, small beside the pipe. */
+  static final int COPY_BUFFER = 256 << 10;
+  /**
+   * After a read that found the pipe less than half a buffer full, the copier lets the pipe fill this long
+   * before it reads again, rather than wake up for every small write of the child (a 4 KiB stdio buffer): a
+   * chatty child then costs a few hundred wake-ups a second instead of hundreds of thousands, and a line
+   * reaches its file at most this much later. An idle child costs nothing: the read blocks.
+   */
+  static final long BATCH_NANOS = 1_000_000;
 
   private final FileChannel reading;
+  private final int capacity;
   private int writingEnd;
 
-  private OutputPipe(FileChannel reading, int writingEnd) {
+  private OutputPipe(FileChannel reading, int writingEnd, int capacity) {
     this.reading = reading;
     this.writingEnd = writingEnd;
+    this.capacity = capacity;
   }
 
   public static OutputPipe open() throws IOException {
@@ -40,17 +50,23 @@ public final class OutputPipe implements AutoCloseable {
     }
     int readingEnd = fds.getInt(0);
     int writing = fds.getInt(4);
-    libc.fcntl(readingEnd, LibC.F_SETPIPE_SZ, PIPE_CAPACITY); // best effort: the default 64 KiB works too
+    // best effort: the default 64 KiB works too, with more waits of the child
+    int capacity = Math.max(libc.fcntl(readingEnd, LibC.F_SETPIPE_SZ, PIPE_CAPACITY), 0);
     try {
       // the same pipe, opened again through procfs, as a channel a close unblocks
       FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + readingEnd), StandardOpenOption.READ);
-      return new OutputPipe(channel, writing);
+      return new OutputPipe(channel, writing, capacity);
     } catch (IOException e) {
       libc.close(writing);
       throw e;
     } finally {
       libc.close(readingEnd);
     }
+  }
+
+  /** The pipe's size as the kernel set it (0 if it kept its default). */
+  int capacity() {
+    return capacity;
   }
 
   synchronized int writingEnd() {
@@ -87,7 +103,7 @@ public final class OutputPipe implements AutoCloseable {
     ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
     IOException failure = null;
     try {
-      while (reading.read(buffer) >= 0) {
+      for (int n = reading.read(buffer); n >= 0; n = reading.read(buffer)) {
         buffer.flip();
         if (failure == null) {
           try {
@@ -99,6 +115,9 @@ public final class OutputPipe implements AutoCloseable {
           }
         }
         buffer.clear();
+        if (n < COPY_BUFFER / 2) {
+          LockSupport.parkNanos(BATCH_NANOS);
+        }
       }
     } catch (ClosedChannelException e) {
       // closed by close(): stop here

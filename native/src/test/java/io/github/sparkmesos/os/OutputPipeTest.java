@@ -42,6 +42,14 @@ class OutputPipeTest {
     assertTrue(err.size() - 1000 <= 4, "descriptors: " + err.subList(1000, err.size()));
   }
 
+  @Test
+  void thePipeIsEnlargedWhereTheKernelAllows() throws Exception {
+    long max = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/pipe-max-size")).trim());
+    try (OutputPipe pipe = OutputPipe.open()) {
+      assertEquals(Math.min(max, OutputPipe.PIPE_CAPACITY), pipe.capacity());
+    }
+  }
+
   /** The lines of {@code name.N}, ..., {@code name.1}, {@code name}, checking each file's size and whole lines. */
   static List<String> lines(Path dir, String name, long maxSize) throws Exception {
     List<Path> files = new ArrayList<>();
