@@ -44,7 +44,7 @@ class OutputPipeTest {
 
   @Test
   void thePipeIsEnlargedWhereTheKernelAllows() throws Exception {
-    long max = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/pipe-max-size")).trim());
+    long max = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/pipe-max-size")).get(0).trim());
     try (OutputPipe pipe = OutputPipe.open()) {
       assertEquals(Math.min(max, OutputPipe.PIPE_CAPACITY), pipe.capacity());
     }
