@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A log file that is never larger than {@code maxSize} bytes, in the spirit of Mesos's logrotate container
@@ -18,12 +20,14 @@ import java.nio.file.StandardOpenOption;
  * <p>A file ends at a line boundary: the bytes up to the last newline that fits stay, the rest starts the
  * next file; a line already partly written when the boundary comes is moved whole into the next file. Only a
  * line longer than {@code maxSize} is cut, at {@code maxSize}. Nothing is buffered here: every byte given to
- * {@link #write} is in the file (the page cache) when it returns. Appends by others (the executor's own lines in
- * {@code stderr}) count towards the size.
+ * {@link #write} is in the file (the page cache) when it returns. Lines the executor adds through {@link #append}
+ * are written through the log open on the file; appends by others count towards the size from the next write.
  */
 public final class RotatingLog implements WritableByteChannel {
 
   private static final int TAIL_COPY = 64 << 10;
+  /** The logs open in this JVM, by absolute path: {@link #append} writes through them. */
+  private static final Map<Path, RotatingLog> OPEN = new ConcurrentHashMap<>();
 
   private final Path file;
   private final long maxSize;
@@ -49,7 +53,32 @@ public final class RotatingLog implements WritableByteChannel {
       throw new IllegalArgumentException("a rotating log needs a size of at least 1 byte and at least 1 file: "
           + maxSize + " bytes, " + maxFiles + " files");
     }
-    return new RotatingLog(file, maxSize, maxFiles, append(file));
+    RotatingLog log = new RotatingLog(file, maxSize, maxFiles, append(file));
+    OPEN.putIfAbsent(key(file), log);
+    return log;
+  }
+
+  /**
+   * Appends {@code bytes} to {@code file}: through the rotating log open on it in this JVM, if any, so that they
+   * count towards its size and rotation (the executor's own lines in a task's stderr); else straight to the file.
+   */
+  public static void append(Path file, byte[] bytes) throws IOException {
+    RotatingLog log = OPEN.get(key(file));
+    if (log == null || !log.writeIfOpen(ByteBuffer.wrap(bytes))) {
+      Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+  }
+
+  private static Path key(Path file) {
+    return file.toAbsolutePath().normalize();
+  }
+
+  private synchronized boolean writeIfOpen(ByteBuffer bytes) throws IOException {
+    if (!channel.isOpen()) {
+      return false;
+    }
+    write(bytes);
+    return true;
   }
 
   public Path file() {
@@ -184,6 +213,7 @@ public final class RotatingLog implements WritableByteChannel {
 
   @Override
   public synchronized void close() throws IOException {
+    OPEN.remove(key(file), this);
     channel.close();
   }
 

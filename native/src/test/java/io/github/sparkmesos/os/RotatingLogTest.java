@@ -97,6 +97,19 @@ class RotatingLogTest {
   }
 
   @Test
+  void theExecutorsOwnLinesGoThroughTheOpenLogThenStraightToTheFile(@TempDir Path dir) throws Exception {
+    Path err = dir.resolve("stderr");
+    try (RotatingLog log = RotatingLog.open(err, 8, 3)) {
+      write(log, "abc\n");
+      RotatingLog.append(dir.resolve(".").resolve("stderr"), "note\n".getBytes(UTF_8)); // rotates first
+      write(log, "d\n");
+    }
+    RotatingLog.append(err, "ended\n".getBytes(UTF_8));
+    assertEquals("abc\n", read(dir.resolve("stderr.1")));
+    assertEquals("note\nd\nended\n", read(err));
+  }
+
+  @Test
   void aSizeAndACountAreNeeded(@TempDir Path dir) {
     assertThrows(IllegalArgumentException.class, () -> RotatingLog.open(dir.resolve("stdout"), 0, 3));
     assertThrows(IllegalArgumentException.class, () -> RotatingLog.open(dir.resolve("stdout"), 10, 0));
