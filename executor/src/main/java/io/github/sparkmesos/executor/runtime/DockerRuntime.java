@@ -141,7 +141,7 @@ public final class DockerRuntime implements TaskRuntime {
       try {
         containers.start(id);
         // followed from the container's start, so nothing it printed before this is lost
-        logs = logRotation.rotates()
+        logs = logRotation.rotates() && !plan.inSandbox() // the sandbox's own files: the agent's logger keeps them
             ? containers.logs(id, logRotation.open(plan.directory().resolve("stdout")),
                 logRotation.open(plan.directory().resolve("stderr")))
             : containers.logs(id, plan.directory().resolve("stdout"), plan.directory().resolve("stderr"));

@@ -44,7 +44,8 @@ public final class ProcessRuntime implements TaskRuntime {
     try {
       ProcessSpec spec = new ProcessSpec(plan.argv(), env, plan.directory(),
           plan.directory().resolve("stdout"), plan.directory().resolve("stderr"));
-      if (logRotation.rotates()) {
+      // in the executor's own sandbox (a command task) the files are the executor's: the agent's logger keeps them
+      if (logRotation.rotates() && !plan.inSandbox()) {
         RotatedOutput.Started started = RotatedOutput.spawn(spec, plan.directory(), logRotation);
         return new RotatedOutput.Task(new Process(started.child(), Map.copyOf(env)), started.allGone());
       }

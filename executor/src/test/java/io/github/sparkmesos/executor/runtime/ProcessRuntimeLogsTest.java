@@ -1,6 +1,7 @@
 package io.github.sparkmesos.executor.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparkmesos.executor.task.LaunchPlan;
@@ -24,7 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessRuntimeLogsTest {
 
   static LaunchPlan plan(Path dir, String command) {
-    return new LaunchPlan("logs", dir, false, List.of(), List.of("/bin/sh", "-c", command), Map.of(),
+    return plan(dir, command, false);
+  }
+
+  static LaunchPlan plan(Path dir, String command, boolean inSandbox) {
+    return new LaunchPlan("logs", dir, inSandbox, List.of(), List.of("/bin/sh", "-c", command), Map.of(),
         Optional.empty(), LaunchPlan.Containerizer.MESOS, List.of(), List.of(), List.of(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), List.of(), LaunchPlan.Resources.NONE, false);
   }
@@ -74,5 +79,15 @@ class ProcessRuntimeLogsTest {
     task.allGone().get(1, TimeUnit.MINUTES);
     assertEquals(dir.resolve("stdout").toRealPath() + "\n", Files.readString(dir.resolve("stdout")));
     assertEquals(dir.resolve("stderr").toRealPath() + "\n", Files.readString(dir.resolve("stderr")));
+  }
+
+  @Test
+  void aCommandTaskInTheExecutorsOwnSandboxLeavesItsFilesToTheAgentsLogger(@TempDir Path dir) throws Exception {
+    RunningTask task = new ProcessRuntime(PATH, new LogRotation(16, 2)).start(plan(dir,
+        "readlink /proc/$$/fd/1; seq 1 100", true));
+    assertEquals(ExitStatus.exited(0), task.exit().get(1, TimeUnit.MINUTES));
+    task.allGone().get(1, TimeUnit.MINUTES);
+    assertTrue(Files.readString(dir.resolve("stdout")).startsWith(dir.resolve("stdout").toRealPath() + "\n1\n"));
+    assertFalse(Files.exists(dir.resolve("stdout.1")), "not rotated");
   }
 }
