@@ -117,6 +117,12 @@ public final class ContainerLifecycle {
     return ContainerLogs.follow(engine, id, stdout, stderr);
   }
 
+  /** Follows the container's stdout and stderr into two channels (rotating files), which the logs then own. */
+  public ContainerLogs logs(String id, java.nio.channels.WritableByteChannel stdout,
+      java.nio.channels.WritableByteChannel stderr) throws EngineException {
+    return ContainerLogs.follow(engine, id, stdout, stderr);
+  }
+
   /**
    * Waits for the container to exit.
    *

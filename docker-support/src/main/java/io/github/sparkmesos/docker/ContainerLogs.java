@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -18,12 +19,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ContainerLogs implements AutoCloseable {
 
-  private final FileChannel out;
-  private final FileChannel err;
+  private final WritableByteChannel out;
+  private final WritableByteChannel err;
   private final Callback callback = new Callback();
   private volatile IOException writeFailure;
 
-  private ContainerLogs(FileChannel out, FileChannel err) {
+  private ContainerLogs(WritableByteChannel out, WritableByteChannel err) {
     this.out = out;
     this.err = err;
   }
@@ -42,6 +43,24 @@ public final class ContainerLogs implements AutoCloseable {
       throw new EngineException("Failed to open the log files of container " + id + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(out);
+      throw new EngineException("Failed to follow the logs of container " + id + ": " + Failures.reason(e), e);
+    }
+  }
+
+  /**
+   * Follows the container's stdout and stderr into two channels (such as rotating files), which the logs own
+   * from here on: {@link #close()} closes them, and so does a failure to follow.
+   */
+  static ContainerLogs follow(DockerEngine engine, String id, WritableByteChannel out, WritableByteChannel err)
+      throws EngineException {
+    ContainerLogs logs = new ContainerLogs(out, err);
+    try {
+      engine.client().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+          .exec(logs.callback);
+      return logs;
+    } catch (RuntimeException e) {
+      closeQuietly(out);
+      closeQuietly(err);
       throw new EngineException("Failed to follow the logs of container " + id + ": " + Failures.reason(e), e);
     }
   }
@@ -71,7 +90,7 @@ public final class ContainerLogs implements AutoCloseable {
   }
 
   private synchronized void write(Frame frame) {
-    FileChannel target = switch (frame.getStreamType()) {
+    WritableByteChannel target = switch (frame.getStreamType()) {
       case STDERR -> err;
       case STDOUT, RAW -> out;
       default -> null;
@@ -94,7 +113,7 @@ public final class ContainerLogs implements AutoCloseable {
     return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
-  private static void closeQuietly(FileChannel channel) {
+  private static void closeQuietly(WritableByteChannel channel) {
     if (channel != null) {
       try {
         channel.close();

@@ -9,6 +9,7 @@ import io.github.sparkmesos.executor.pipeline.TaskReporter;
 import io.github.sparkmesos.executor.runtime.CniRuntime;
 import io.github.sparkmesos.executor.runtime.CniSettings;
 import io.github.sparkmesos.executor.runtime.DockerRuntime;
+import io.github.sparkmesos.executor.runtime.LogRotation;
 import io.github.sparkmesos.executor.runtime.ProcessRuntime;
 import io.github.sparkmesos.executor.runtime.Runtimes;
 import io.github.sparkmesos.executor.runtime.TaskRuntime;
@@ -70,15 +71,16 @@ final class TaskLaunches {
     this.sandbox = agentEnv.sandbox();
     this.flags = flags;
     this.sparkHome = Optional.ofNullable(childEnvironment.get("SPARK_HOME"));
+    LogRotation logRotation = LogRotation.fromEnvironment(processEnvironment);
     this.process = new ProcessRuntime(childEnvironment, sandbox.resolve(ProcessRuntime.STATE_DIRECTORY),
-        processEnvironment);
+        processEnvironment, logRotation);
     // CNI is an option of the process runtime; what a killed executor left in this sandbox is released here
     this.networked = CniRuntime.around(process, CniSettings.fromEnvironment(childEnvironment), sandbox);
     this.users = TaskUsers.fromEnvironment(processEnvironment);
     this.runtimes = new Runtimes(networked,
         () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId(),
             dockerExecutor.map(d -> new DockerRuntime.AgentContainer(d.container(),
-                d.mappedDirectory().orElse(DockerRuntime.MAPPED_SANDBOX), d.engineHost()))));
+                d.mappedDirectory().orElse(DockerRuntime.MAPPED_SANDBOX), d.engineHost())), logRotation));
     this.fetcher = fetcher;
     DockerPolicy policy = DockerPolicy.NONE;
     Optional<String> error = Optional.empty();

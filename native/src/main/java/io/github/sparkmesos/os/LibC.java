@@ -39,6 +39,9 @@ public interface LibC {
 
   int close(int fd);
 
+  /** With an int argument only: F_SETPIPE_SZ. */
+  int fcntl(int fd, int cmd, int arg);
+
   int getpgid(int pid);
 
   int waitpid(int pid, Pointer status, int options);
@@ -74,6 +77,7 @@ public interface LibC {
   int O_CREAT = 0100;
   int O_APPEND = 02000;
   int O_CLOEXEC = 02000000;
+  int F_SETPIPE_SZ = 1031;
 
   int PR_SET_CHILD_SUBREAPER = 36;
 

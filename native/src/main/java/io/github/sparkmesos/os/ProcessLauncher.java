@@ -44,7 +44,34 @@ public final class ProcessLauncher {
     }
   }
 
+  /**
+   * As {@link #spawn(ProcessSpec, StdinPipe)}, with the writing end of {@code stdout} (and of {@code stderr})
+   * as the child's stdout (stderr) in place of the spec's file when not null; those ends are closed here once
+   * the child has them (also when the spawn fails), so the pipe ends when the child's side is done with it.
+   */
+  public static ChildProcess spawn(ProcessSpec spec, StdinPipe stdin, OutputPipe stdout, OutputPipe stderr)
+      throws IOException {
+    try {
+      return spawnWith(spec, stdin, stdout, stderr);
+    } finally {
+      if (stdin != null) {
+        stdin.closeReadingEnd();
+      }
+      if (stdout != null) {
+        stdout.closeWritingEnd();
+      }
+      if (stderr != null) {
+        stderr.closeWritingEnd();
+      }
+    }
+  }
+
   private static ChildProcess spawnWith(ProcessSpec spec, StdinPipe stdin) throws IOException {
+    return spawnWith(spec, stdin, null, null);
+  }
+
+  private static ChildProcess spawnWith(ProcessSpec spec, StdinPipe stdin, OutputPipe stdout, OutputPipe stderr)
+      throws IOException {
     Reaper reaper = Reaper.get();
     // orphans of our children come back to us, so a group's end is always seen and reaped
     reaper.becomeSubreaper();
@@ -55,7 +82,7 @@ public final class ProcessLauncher {
     Pointer actions = Memory.allocateDirect(rt, SPAWN_STRUCT);
     Pointer attr = Memory.allocateDirect(rt, SPAWN_STRUCT);
     try {
-      configure(libc, rt, actions, attr, spec, stdin, keepAlive);
+      configure(libc, rt, actions, attr, spec, stdin, stdout, stderr, keepAlive);
       Pointer argv = cStringArray(rt, spec.argv(), keepAlive);
       List<String> env = new ArrayList<>();
       for (Map.Entry<String, String> e : spec.environment().entrySet()) {
@@ -95,7 +122,7 @@ public final class ProcessLauncher {
     Pointer attr = Memory.allocateDirect(rt, SPAWN_STRUCT);
     try {
       configure(libc, rt, actions, attr, ProcessSpec.of(List.of("true"), Map.of(), Path.of("/"))
-          .withOutput(Path.of("/dev/null"), Path.of("/dev/null")), null, new ArrayList<>());
+          .withOutput(Path.of("/dev/null"), Path.of("/dev/null")), null, null, null, new ArrayList<>());
     } finally {
       libc.posix_spawn_file_actions_destroy(actions);
       libc.posix_spawnattr_destroy(attr);
@@ -107,7 +134,7 @@ public final class ProcessLauncher {
 
   /** The child's file actions and attributes: its descriptors, directory, session and signals. */
   private static void configure(LibC libc, Runtime rt, Pointer actions, Pointer attr, ProcessSpec spec,
-      StdinPipe stdin, List<Pointer> keepAlive) throws IOException {
+      StdinPipe stdin, OutputPipe stdout, OutputPipe stderr, List<Pointer> keepAlive) throws IOException {
     check(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
     check(libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
     if (stdin == null) {
@@ -119,6 +146,12 @@ public final class ProcessLauncher {
     }
     redirect(libc, rt, actions, 1, spec.stdout(), keepAlive);
     redirect(libc, rt, actions, 2, spec.stderr(), keepAlive);
+    if (stdout != null) { // in place of the file, before closefrom(3) closes the pipe's own descriptor
+      check(libc.posix_spawn_file_actions_adddup2(actions, stdout.writingEnd(), 1), "dup2 stdout");
+    }
+    if (stderr != null) {
+      check(libc.posix_spawn_file_actions_adddup2(actions, stderr.writingEnd(), 2), "dup2 stderr");
+    }
     check(libc.posix_spawn_file_actions_addchdir_np(actions,
         cString(rt, spec.workingDirectory().toString(), keepAlive)), "chdir");
     check(libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), "closefrom");

@@ -4,6 +4,7 @@ import io.github.sparkmesos.executor.cli.Main;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.tools.bench.FetchBenchmark;
 import io.github.sparkmesos.tools.bench.LaunchBenchmark;
+import io.github.sparkmesos.tools.bench.LogBenchmark;
 import io.github.sparkmesos.tools.demo.Demo;
 import io.github.sparkmesos.tools.demo.SparkDistribution;
 import io.github.sparkmesos.tools.demo.SparkDriver;
@@ -27,9 +28,12 @@ public final class ToolsMain {
              spark-mesos-executor bench-fetch URL [--runs N]
                                   time the fetcher against curl | tar (see bench/fetch-benchmark.sh)
              spark-mesos-executor bench-launch [--runs N] [--work DIR]
-                                  time the executor's launch path against baselines (bench/launch-benchmark.sh)""";
+                                  time the executor's launch path against baselines (bench/launch-benchmark.sh)
+             spark-mesos-executor bench-logs [--runs N] [--bytes B] [--max-size B] [--max-files N] [--work DIR]
+                                  time 1 GiB of stdout through log rotation against a file (bench/log-benchmark.sh)""";
 
-  private static final List<String> MODES = List.of("demo", "spark-dist", "bench-fetch", "bench-launch");
+  private static final List<String> MODES = List.of("demo", "spark-dist", "bench-fetch", "bench-launch",
+      "bench-logs");
 
   private ToolsMain() {}
 
@@ -48,6 +52,7 @@ public final class ToolsMain {
         case "demo" -> Demo.run(args);
         case "spark-dist" -> sparkDist();
         case "bench-fetch" -> FetchBenchmark.run(args);
+        case "bench-logs" -> LogBenchmark.run(args);
         default -> LaunchBenchmark.run(args);
       };
     } catch (IllegalArgumentException e) {

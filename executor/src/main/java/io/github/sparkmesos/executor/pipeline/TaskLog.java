@@ -1,11 +1,10 @@
 package io.github.sparkmesos.executor.pipeline;
 
 import io.github.sparkmesos.executor.util.Log;
+import io.github.sparkmesos.os.RotatingLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
@@ -34,9 +33,9 @@ public final class TaskLog {
       return;
     }
     try {
-      Files.writeString(stderr,
-          LocalDateTime.now().format(TIME) + " [spark-mesos-executor] " + Log.redactor().redact(line) + "\n",
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      // through the task's rotating stderr while it runs, when the operator asked for rotation
+      RotatingLog.append(stderr, (LocalDateTime.now().format(TIME) + " [spark-mesos-executor] "
+          + Log.redactor().redact(line) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       Log.warn("task " + taskId + ": cannot write to its stderr: " + e.getMessage());
     }

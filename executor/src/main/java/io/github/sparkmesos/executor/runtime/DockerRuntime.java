@@ -61,6 +61,7 @@ public final class DockerRuntime implements TaskRuntime {
   private final String frameworkId;
   private final String executorId;
   private final Map<String, String> environment;
+  private final LogRotation logRotation;
   private final ExecutorService waits = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "container");
     t.setDaemon(true);
@@ -74,6 +75,13 @@ public final class DockerRuntime implements TaskRuntime {
 
   public DockerRuntime(Map<String, String> environment, String frameworkId, String executorId,
       Optional<AgentContainer> agentContainer) {
+    this(environment, frameworkId, executorId, agentContainer, LogRotation.NONE);
+  }
+
+  /** @param logRotation how the container's output is kept in the task's stdout and stderr */
+  public DockerRuntime(Map<String, String> environment, String frameworkId, String executorId,
+      Optional<AgentContainer> agentContainer, LogRotation logRotation) {
+    this.logRotation = logRotation;
     this.agentContainer = agentContainer;
     this.mappedSandbox = agentContainer.map(AgentContainer::mappedSandbox).orElse(MAPPED_SANDBOX);
     this.engine = DockerEngine.connect(agentContainer.flatMap(AgentContainer::engineHost)
@@ -89,8 +97,8 @@ public final class DockerRuntime implements TaskRuntime {
    * containers an earlier run of this executor left (by its labels).
    */
   public static TaskRuntime forExecutor(Map<String, String> environment, String frameworkId, String executorId,
-      Optional<AgentContainer> agentContainer) {
-    DockerRuntime docker = new DockerRuntime(environment, frameworkId, executorId, agentContainer);
+      Optional<AgentContainer> agentContainer, LogRotation logRotation) {
+    DockerRuntime docker = new DockerRuntime(environment, frameworkId, executorId, agentContainer, logRotation);
     try {
       List<String> removed = docker.removeLeftovers();
       if (!removed.isEmpty()) {
@@ -139,12 +147,16 @@ public final class DockerRuntime implements TaskRuntime {
       try {
         containers.start(id);
         // followed from the container's start, so nothing it printed before this is lost
-        logs = containers.logs(id, plan.directory().resolve("stdout"), plan.directory().resolve("stderr"));
-      } catch (EngineException e) {
+        logs = logRotation.rotates() && !plan.inSandbox() // the sandbox's own files: the agent's logger keeps them
+            ? containers.logs(id, logRotation.open(plan.directory().resolve("stdout")),
+                logRotation.open(plan.directory().resolve("stderr")))
+            : containers.logs(id, plan.directory().resolve("stdout"), plan.directory().resolve("stderr"));
+      } catch (EngineException | java.io.IOException e) {
         containers.remove(id);
         removeVolumes(madeVolumes, containerName(plan));
         watchdog.release();
-        throw e;
+        throw e instanceof EngineException ee ? ee
+            : new EngineException("Failed to open the log files of container " + id + ": " + e.getMessage(), e);
       }
       return new Container(id, containerName(plan), logs, watchdog, madeVolumes);
     } catch (EngineException e) {

@@ -1,5 +1,6 @@
 package io.github.sparkmesos.executor.runtime;
 
+import io.github.sparkmesos.executor.pipeline.TaskLog;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.task.TaskSecret;
@@ -47,25 +48,34 @@ public final class ProcessRuntime implements TaskRuntime {
   private final ResourceLimits limits;
   /** Why the operator's limits cannot be read (each task fails with it), or null. */
   private final String limitsError;
+  private final LogRotation logRotation;
 
   /** @param inheritedEnvironment the executor's environment less what no task may see */
   public ProcessRuntime(Map<String, String> inheritedEnvironment) {
+    this(inheritedEnvironment, LogRotation.NONE);
+  }
+
+  /** @param logRotation how the task's stdout and stderr are kept ({@link RotatedOutput}); NONE: its own files */
+  public ProcessRuntime(Map<String, String> inheritedEnvironment, LogRotation logRotation) {
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
     this.guardian = Optional.empty();
     this.leftoversEnded = CompletableFuture.completedFuture(null);
     this.cgroups = Optional.empty();
     this.limits = ResourceLimits.NONE;
     this.limitsError = null;
+    this.logRotation = logRotation;
   }
 
   /**
    * @param stateDirectory the executor's own directory in its sandbox ({@code <sandbox>/.spark-mesos-executor}):
    *                       the guardians' records are kept there
    * @param operatorEnvironment the executor's environment, with the operator's {@link ResourceLimits} settings
+   * @param logRotation how the task's stdout and stderr are kept
    */
   public ProcessRuntime(Map<String, String> inheritedEnvironment, Path stateDirectory,
-      Map<String, String> operatorEnvironment) {
+      Map<String, String> operatorEnvironment, LogRotation logRotation) {
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
+    this.logRotation = logRotation;
     ResourceLimits read = ResourceLimits.NONE;
     String error = null;
     try {
@@ -125,15 +135,23 @@ public final class ProcessRuntime implements TaskRuntime {
       List<String> argv = ExecChain.wrap(plan.argv(), limits, user,
           cgroup.map(TaskCgroup::procsFiles).orElse(List.of()), plan.entry());
       Path stderr = plan.directory().resolve("stderr");
-      ChildProcess child = ProcessLauncher.spawn(new ProcessSpec(argv, env, plan.directory(),
-          plan.directory().resolve("stdout"), stderr));
-      return new ProcessTask(child, Map.copyOf(env), cgroup, stderr, check -> {
+      ProcessSpec spec = new ProcessSpec(argv, env, plan.directory(), plan.directory().resolve("stdout"), stderr);
+      TaskLog log = new TaskLog(plan.taskId(), plan.directory(), plan.inSandbox());
+      java.util.function.UnaryOperator<List<String>> checks = check -> {
         try {
           return ExecChain.wrap(check, limits, user);
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e); // the same tools started the task itself
         }
-      });
+      };
+      // in the executor's own sandbox (a command task) the files are the executor's: the agent's logger keeps them
+      if (logRotation.rotates() && !plan.inSandbox()) {
+        RotatedOutput.Started started = RotatedOutput.spawn(spec, plan.directory(), logRotation);
+        return new RotatedOutput.Task(new ProcessTask(started.child(), Map.copyOf(env), cgroup, log, checks),
+            started.allGone());
+      }
+      ChildProcess child = ProcessLauncher.spawn(spec);
+      return new ProcessTask(child, Map.copyOf(env), cgroup, log, checks);
     } catch (IOException | IllegalArgumentException e) {
       cgroup.ifPresent(TaskCgroup::remove);
       throw new LaunchFailedException("Failed to start the command: " + e.getMessage(), e);

@@ -1,10 +1,10 @@
 package io.github.sparkmesos.executor.runtime;
 
+import io.github.sparkmesos.executor.pipeline.TaskLog;
 import io.github.sparkmesos.os.ChildProcess;
 import io.github.sparkmesos.os.ExitStatus;
 import io.github.sparkmesos.os.Signal;
 import io.github.sparkmesos.os.TaskCgroup;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ final class ProcessTask implements RunningTask {
   private volatile TaskCgroup.Usage usage;
 
   /** @param checkCommand the task's setup (user, limits) around a check's argv, no cgroup: a check is not the task */
-  ProcessTask(ChildProcess child, Map<String, String> environment, Optional<TaskCgroup> cgroup, Path stderr,
+  ProcessTask(ChildProcess child, Map<String, String> environment, Optional<TaskCgroup> cgroup, TaskLog log,
       UnaryOperator<List<String>> checkCommand) {
     this.child = child;
     this.checkCommand = checkCommand;
@@ -35,7 +35,7 @@ final class ProcessTask implements RunningTask {
     this.cgroup = cgroup;
     // off the reaper thread, which completes the session's end
     this.allGone = cgroup.isEmpty() ? child.onGroupGone()
-        : child.onGroupGone().thenRunAsync(() -> usage = TaskCgroups.finish(cgroup.get(), stderr), TaskCgroups.FINISHER);
+        : child.onGroupGone().thenRunAsync(() -> usage = TaskCgroups.finish(cgroup.get(), log), TaskCgroups.FINISHER);
   }
 
   @Override

@@ -1,13 +1,11 @@
 package io.github.sparkmesos.executor.runtime;
 
 import io.github.sparkmesos.executor.task.LaunchPlan;
+import io.github.sparkmesos.executor.pipeline.TaskLog;
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.TaskCgroup;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,7 +71,7 @@ final class TaskCgroups {
    * The task ended and its session is empty: kills what is left in its cgroup, waits until the cgroup
    * is empty, notes the task's use in its stderr, and removes the cgroup. Returns the use.
    */
-  static TaskCgroup.Usage finish(TaskCgroup cgroup, Path stderr) {
+  static TaskCgroup.Usage finish(TaskCgroup cgroup, TaskLog log) {
     int stragglers = 0;
     long deadline = System.nanoTime() + EMPTY_WAIT_NANOS;
     while (!cgroup.pids().isEmpty() && System.nanoTime() < deadline) {
@@ -81,13 +79,8 @@ final class TaskCgroups {
       LockSupport.parkNanos(5_000_000L); // killed processes leave the cgroup as the kernel reaps them
     }
     TaskCgroup.Usage usage = cgroup.usage();
-    String line = "spark-mesos-executor: the task's cgroup: " + usage.describe()
-        + (stragglers > 0 ? "; killed " + stragglers + " process(es) it left outside its session" : "") + "\n";
-    try {
-      Files.writeString(stderr, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      Log.warn("cannot write to " + stderr + ": " + e.getMessage());
-    }
+    log.note("the task's cgroup: " + usage.describe()
+        + (stragglers > 0 ? "; killed " + stragglers + " process(es) it left outside its session" : ""));
     if (!cgroup.remove()) {
       Log.warn("the task's cgroup " + cgroup + " could not be removed");
     }
