@@ -1,10 +1,7 @@
 package io.github.sparkmesos.executor.runtime;
 
-import io.github.sparkmesos.os.ExitStatus;
 import io.github.sparkmesos.os.cni.CniAttachment;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -13,15 +10,14 @@ import java.util.concurrent.Executor;
  * once its processes are gone and its networks released ({@code DEL}, namespace removed), so its terminal
  * update comes after its address is free again.
  */
-final class NetworkedTask implements RunningTask {
+final class NetworkedTask extends WrappedTask {
 
-  private final RunningTask task;
   private final CniAttachment attachment;
   private final CompletableFuture<Void> released;
 
   /** @param release runs once nothing of the task is left, on {@code releases} (never the reaper's thread) */
   NetworkedTask(RunningTask task, CniAttachment attachment, Runnable release, Executor releases) {
-    this.task = task;
+    super(task);
     this.attachment = attachment;
     this.released = task.allGone().handleAsync((v, e) -> {
       release.run();
@@ -37,52 +33,12 @@ final class NetworkedTask implements RunningTask {
   }
 
   @Override
-  public CompletableFuture<ExitStatus> exit() {
-    return task.exit();
-  }
-
-  @Override
   public CompletableFuture<Void> allGone() {
     return released;
   }
 
   @Override
-  public void kill(Duration grace) {
-    task.kill(grace);
-  }
-
-  @Override
-  public void killNow() {
-    task.killNow();
-  }
-
-  @Override
-  public boolean anyAlive() {
-    return task.anyAlive();
-  }
-
-  @Override
-  public boolean killRequested() {
-    return task.killRequested();
-  }
-
-  @Override
   public List<String> addresses() {
     return attachment.addresses();
-  }
-
-  @Override
-  public String kind() {
-    return task.kind();
-  }
-
-  @Override
-  public boolean oomKilled() {
-    return task.oomKilled();
-  }
-
-  @Override
-  public Map<String, String> environment() {
-    return task.environment();
   }
 }

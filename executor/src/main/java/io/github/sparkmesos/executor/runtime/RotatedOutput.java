@@ -2,7 +2,6 @@ package io.github.sparkmesos.executor.runtime;
 
 import io.github.sparkmesos.executor.util.Log;
 import io.github.sparkmesos.os.ChildProcess;
-import io.github.sparkmesos.os.ExitStatus;
 import io.github.sparkmesos.os.OutputPipe;
 import io.github.sparkmesos.os.ProcessLauncher;
 import io.github.sparkmesos.os.ProcessSpec;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -100,56 +98,17 @@ final class RotatedOutput {
   record Started(ChildProcess child, CompletableFuture<Void> allGone) {}
 
   /** A task whose "all gone" also waits for its output: the rest is the process task's own. */
-  record Task(RunningTask task, CompletableFuture<Void> allGone) implements RunningTask {
+  static final class Task extends WrappedTask {
+    private final CompletableFuture<Void> allGone;
 
-    @Override
-    public String id() {
-      return task.id();
+    Task(RunningTask task, CompletableFuture<Void> allGone) {
+      super(task);
+      this.allGone = allGone;
     }
 
     @Override
-    public CompletableFuture<ExitStatus> exit() {
-      return task.exit();
-    }
-
-    @Override
-    public void kill(Duration grace) {
-      task.kill(grace);
-    }
-
-    @Override
-    public void killNow() {
-      task.killNow();
-    }
-
-    @Override
-    public boolean anyAlive() {
-      return task.anyAlive();
-    }
-
-    @Override
-    public boolean killRequested() {
-      return task.killRequested();
-    }
-
-    @Override
-    public List<String> addresses() {
-      return task.addresses();
-    }
-
-    @Override
-    public String kind() {
-      return task.kind();
-    }
-
-    @Override
-    public boolean oomKilled() {
-      return task.oomKilled();
-    }
-
-    @Override
-    public Map<String, String> environment() {
-      return task.environment();
+    public CompletableFuture<Void> allGone() {
+      return allGone;
     }
   }
 }

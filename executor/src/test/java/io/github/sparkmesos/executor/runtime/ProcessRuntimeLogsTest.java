@@ -31,10 +31,29 @@ class ProcessRuntimeLogsTest {
   static LaunchPlan plan(Path dir, String command, boolean inSandbox) {
     return new LaunchPlan("logs", dir, inSandbox, List.of(), List.of("/bin/sh", "-c", command), Map.of(),
         Optional.empty(), LaunchPlan.Containerizer.MESOS, List.of(), List.of(), List.of(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), List.of(), LaunchPlan.Resources.NONE, false, List.of());
+        Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), List.of(), LaunchPlan.Resources.NONE, false,
+        List.of());
   }
 
   private static final Map<String, String> PATH = Map.of("PATH", "/usr/bin:/bin");
+
+  @Test
+  void aRotatedTaskOfAnotherUserKeepsItsUsersChecks(@TempDir Path dir) throws Exception {
+    io.github.sparkmesos.testing.Skips.require(io.github.sparkmesos.os.UserAccount.current().isRoot(),
+        "running a task as another user needs root");
+    java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    RunningTask task = new ProcessRuntime(PATH, new LogRotation(1 << 20, 2))
+        .as(io.github.sparkmesos.os.UserAccount.lookup("nobody")).start(plan(dir, "id -un; exec sleep 600"));
+    try {
+      List<String> check = task.checkCommand(List.of("true"));
+      assertTrue(check.stream().anyMatch(a -> a.endsWith("/setpriv")), "a check runs as the task's user: " + check);
+      assertEquals("true", check.get(check.size() - 1));
+    } finally {
+      task.killNow();
+      task.allGone().get(1, TimeUnit.MINUTES);
+    }
+    assertEquals("nobody", Files.readString(dir.resolve("stdout")).trim());
+  }
 
   @Test
   void aGibibyteOfNumberedLinesLeavesAtMostSizeTimesFilesOfWholeConsecutiveLines(@TempDir Path dir)
