@@ -38,6 +38,16 @@ public record ResourceLimits(Map<String, Limit> limits, OptionalInt umask) {
     limits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(limits));
   }
 
+  /** These limits with {@code more} over them, limit by limit (a task's own over the operator's). */
+  public ResourceLimits with(Map<String, Limit> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    Map<String, Limit> all = new LinkedHashMap<>(limits);
+    all.putAll(more);
+    return new ResourceLimits(all, umask);
+  }
+
   public boolean isEmpty() {
     return limits.isEmpty() && umask.isEmpty();
   }

@@ -132,14 +132,15 @@ public final class ProcessRuntime implements TaskRuntime {
     }
     Optional<TaskCgroup> cgroup = cgroups.flatMap(c -> c.create(plan));
     try {
-      List<String> argv = ExecChain.wrap(plan.argv(), limits, user,
+      ResourceLimits taskLimits = limits.with(plan.rlimits()); // the task's own over the operator's
+      List<String> argv = ExecChain.wrap(plan.argv(), taskLimits, user,
           cgroup.map(TaskCgroup::procsFiles).orElse(List.of()), plan.entry());
       Path stderr = plan.directory().resolve("stderr");
       ProcessSpec spec = new ProcessSpec(argv, env, plan.directory(), plan.directory().resolve("stdout"), stderr);
       TaskLog log = new TaskLog(plan.taskId(), plan.directory(), plan.inSandbox());
       java.util.function.UnaryOperator<List<String>> checks = check -> {
         try {
-          return ExecChain.wrap(check, limits, user);
+          return ExecChain.wrap(check, taskLimits, user);
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e); // the same tools started the task itself
         }

@@ -33,6 +33,8 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  * @param resources    the task's cpus and mem from {@code TaskInfo.resources} (a container's limits)
  * @param entry        what runs as the executor's user before the task's own command, ending by exec'ing what
  *                     follows it (the CNI option's namespace entry); empty for most tasks
+ * @param rlimits      the task's own rlimits ({@code TaskInfo.container.rlimit_info}), by prlimit's names, over the
+ *                     operator's defaults
  * @param imageEntrypoint the container keeps its image's entrypoint and {@code argv} is its command: a Docker
  *                     command task without the shell, as Mesos's Docker containerizer runs it (§4.3)
  */
@@ -56,7 +58,8 @@ public record LaunchPlan(
     List<String> warnings,
     Resources resources,
     boolean imageEntrypoint,
-    List<String> entry) {
+    List<String> entry,
+    Map<String, io.github.sparkmesos.os.ResourceLimits.Limit> rlimits) {
 
   /**
    * The task's scalar resources that limit a container: {@code cpus}, {@code mem} (MiB, rounded down as Mesos
@@ -138,6 +141,7 @@ public record LaunchPlan(
     uris = List.copyOf(uris);
     argv = List.copyOf(argv);
     entry = List.copyOf(entry);
+    rlimits = Collections.unmodifiableMap(new LinkedHashMap<>(rlimits));
     environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     networks = List.copyOf(networks);
     secrets = List.copyOf(secrets);
@@ -160,7 +164,7 @@ public record LaunchPlan(
     values.addAll(resolvedValues);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
         secrets, files, killGracePeriod, maxCompletionTime, healthCheck, check, values, warnings, resources,
-        imageEntrypoint, entry);
+        imageEntrypoint, entry, rlimits);
   }
 
   /**
@@ -170,7 +174,7 @@ public record LaunchPlan(
   public LaunchPlan withImageEntrypoint(List<String> command) {
     return new LaunchPlan(taskId, directory, inSandbox, uris, command, environment, container, containerizer,
         networks, secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, true, entry);
+        resources, true, entry, rlimits);
   }
 
   /**
@@ -182,14 +186,14 @@ public record LaunchPlan(
     env.putAll(moreEnvironment);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
         secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, imageEntrypoint, otherEntry);
+        resources, imageEntrypoint, otherEntry, rlimits);
   }
 
   /** This plan with a kill grace (the Docker executor's --stop_timeout when the task has no kill policy). */
   public LaunchPlan withKillGracePeriod(Duration grace) {
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, environment, container, containerizer, networks,
         secrets, secretFiles, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, imageEntrypoint, entry);
+        resources, imageEntrypoint, entry, rlimits);
   }
 
   @Override
@@ -206,7 +210,8 @@ public record LaunchPlan(
         + maxCompletionTime.map(t -> ", max completion time " + t.toMillis() + " ms").orElse("")
         + healthCheck.map(h -> ", health check " + h.getType()).orElse("")
         + check.map(c -> ", check " + c.getType()).orElse("")
-        + (resources.equals(Resources.NONE) ? "" : ", " + resources) + "]";
+        + (resources.equals(Resources.NONE) ? "" : ", " + resources)
+        + (rlimits.isEmpty() ? "" : ", rlimits " + rlimits) + "]";
   }
 
   /** A secret value inside a longer string (a command line) is masked too. */

@@ -281,6 +281,12 @@ public final class LaunchPlans {
       uri.validate();
     }
     TaskSecrets.checkTargets(secrets, env);
+    Map<String, io.github.sparkmesos.os.ResourceLimits.Limit> rlimits = TaskRLimits.of(task);
+    if (!rlimits.isEmpty() && container.container().isPresent()) {
+      warnings = new ArrayList<>(warnings);
+      warnings.add("TaskInfo.container.rlimit_info applies to a task on this host (as Mesos's posix/rlimits"
+          + " isolator); a container's limits are its ulimit parameters");
+    }
     Set<String> secretValues = new HashSet<>();
     for (TaskSecret s : secrets) {
       if (s.delivery() == TaskSecret.Delivery.FILE && container.container().isEmpty()) {
@@ -293,7 +299,7 @@ public final class LaunchPlans {
     TaskChecks.validate(health, check);
     return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, container.container(),
         container.containerizer(), networks, secrets, List.of(), killGrace(task), maxCompletionTime(task), health, check,
-        secretValues, warnings, resources(task), false, List.of());
+        secretValues, warnings, resources(task), false, List.of(), rlimits);
   }
 
   /**

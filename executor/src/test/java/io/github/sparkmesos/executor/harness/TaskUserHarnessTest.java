@@ -142,6 +142,28 @@ class TaskUserHarnessTest {
   }
 
   @Test
+  void theTasksOwnRlimitsWinOverTheOperatorsAndAMalformedOneIsRefused(@TempDir Path dir) throws Exception {
+    String limitsTask = "{\"name\": \"r\", \"task_id\": {\"value\": \"r\"}, \"container\": {\"type\": \"MESOS\","
+        + " \"rlimit_info\": {\"rlimits\": [{\"type\": \"RLMT_NOFILE\", \"soft\": 123, \"hard\": 456},"
+        + " {\"type\": \"RLMT_STACK\"}]}}, \"command\": {\"value\": \"cat /proc/$$/limits > limits.txt\","
+        + " \"user\": \"" + USER + "\"}}";
+    HarnessRun.Run run = HarnessRun.run(dir.resolve("given"), limitsTask, "--env", ResourceLimits.NOFILE + "=1000:2048",
+        "--env", ResourceLimits.CORE + "=0");
+    assertEquals(TaskState.TASK_FINISHED, run.result().terminal("r").state(), run.stdout().toString());
+    List<String> limits = Files.readAllLines(run.result().sandbox().resolve("limits.txt")).stream()
+        .map(l -> l.replaceAll(" +", " ").trim()).toList();
+    assertTrue(limits.contains("Max open files 123 456 files"), limits.toString());
+    assertTrue(limits.contains("Max stack size unlimited unlimited bytes"), limits.toString());
+    assertTrue(limits.contains("Max core file size 0 0 bytes"), "the operator's others stay: " + limits);
+
+    HarnessRun.Run bad = HarnessRun.run(dir.resolve("bad"), limitsTask.replace("\"soft\": 123, ", ""));
+    Harness.Update last = bad.result().terminal("r");
+    assertEquals(TaskState.TASK_FAILED, last.state(), bad.stdout().toString());
+    assertTrue(last.message().contains("TaskInfo.container.rlimit_info.rlimits[0]: set both soft and hard"),
+        last.message());
+  }
+
+  @Test
   void aMalformedLimitFailsTheTaskNamingItsVariable(@TempDir Path dir) throws Exception {
     HarnessRun.Run run = HarnessRun.run(dir, task("m", "{\"value\": \"true\"}"),
         "--env", ResourceLimits.NOFILE + "=lots");
