@@ -91,6 +91,26 @@ class CniTaskInProcessTest {
   }
 
   @Test
+  void aCommandCheckRunsInTheTasksNetworkNamespace() throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      TaskInfo task = groupTask("c", "readlink /proc/self/ns/net > netns; until [ -e checked ]; do sleep 0.1; done",
+          NetworkInfo.newBuilder().setName("sme-cni-test").build()).toBuilder()
+          .setHealthCheck(org.apache.mesos.v1.Protos.HealthCheck.newBuilder()
+              .setType(org.apache.mesos.v1.Protos.HealthCheck.Type.COMMAND)
+              .setCommand(org.apache.mesos.v1.Protos.CommandInfo.newBuilder()
+                  .setValue("readlink /proc/self/ns/net > check.ns && mv check.ns checked"))
+              .setDelaySeconds(0).setIntervalSeconds(0.2)).build();
+      agent.launchGroup(task);
+      agent.await("c", TaskState.TASK_FINISHED);
+      Path dirOf = sandbox.resolve("tasks/c");
+      assertEquals(Files.readString(dirOf.resolve("netns")), Files.readString(dirOf.resolve("checked")),
+          "the check ran where the task runs");
+    }
+    assertReleased();
+  }
+
+  @Test
   void aTaskGetsAnAddressOfItsOwnReportedInTaskRunningAndGivesItBackWhenKilled() throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
       agent.awaitSubscribe();

@@ -35,6 +35,16 @@ final class NamespaceEntry {
     return argv;
   }
 
+  /**
+   * A COMMAND check of the task, run in its network namespace as Mesos runs checks in the container's (the
+   * check's own user switch follows the entry).
+   */
+  static List<String> check(CniAttachment attachment, List<String> check) {
+    List<String> argv = new ArrayList<>(List.of(tool("nsenter"), "--net=" + attachment.netns().path(), "--"));
+    argv.addAll(check);
+    return argv;
+  }
+
   /** util-linux's tool, by its full path: the task's PATH is the task's business. */
   private static String tool(String name) {
     for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {

@@ -41,4 +41,9 @@ final class NetworkedTask extends WrappedTask {
   public List<String> addresses() {
     return attachment.addresses();
   }
+
+  @Override
+  public List<String> checkCommand(List<String> argv) {
+    return NamespaceEntry.check(attachment, task.checkCommand(argv));
+  }
 }
