@@ -55,4 +55,45 @@ class LogsInProcessTest {
           "stdout.1 ends with the line before the first of stdout");
     }
   }
+
+  @Test
+  void aTasksOwnContainerLoggerSettingsRotateItsStreamsAsMesossLoggerReadsThem(@TempDir Path dir) throws Exception {
+    Path sandbox = Files.createDirectories(dir.resolve("sandbox"));
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, false, List.of(FrameworkInfo.Capability.Type.TASK_KILLING_STATE),
+        CommandExecutorFlags.NONE, Optional.empty(), Map.of())) {
+      agent.awaitSubscribe();
+      org.apache.mesos.v1.Protos.TaskInfo task = ExecutorInProcessTest.groupTask("own", "seq 1 100000; seq 1 20000 >&2");
+      task = task.toBuilder().setCommand(task.getCommand().toBuilder().setEnvironment(
+          org.apache.mesos.v1.Protos.Environment.newBuilder()
+              .addVariables(variable("CONTAINER_LOGGER_MAX_STDOUT_SIZE", "64KB"))
+              .addVariables(variable("CONTAINER_LOGGER_LOGROTATE_STDOUT_OPTIONS", "rotate 1 compress")))).build();
+      org.apache.mesos.v1.Protos.TaskInfo unknown = ExecutorInProcessTest.groupTask("bad", "true");
+      unknown = unknown.toBuilder().setCommand(unknown.getCommand().toBuilder().setEnvironment(
+          org.apache.mesos.v1.Protos.Environment.newBuilder()
+              .addVariables(variable("CONTAINER_LOGGER_MAX_SIZE", "1MB")))).build();
+      agent.launchGroup(task); // two groups: a failed task of a group kills its siblings, as Mesos's executor does
+      agent.launchGroup(unknown);
+      org.apache.mesos.v1.Protos.TaskStatus failed = agent.await("bad", TaskState.TASK_FAILED);
+      assertTrue(failed.getMessage().contains("Failed to load container logger settings: CONTAINER_LOGGER_MAX_SIZE"),
+          failed.getMessage());
+      if (agent.allUpdates.stream().noneMatch(u -> u.getTaskId().getValue().equals("own")
+          && u.getState() == TaskState.TASK_FINISHED)) {
+        agent.await("own", TaskState.TASK_FINISHED);
+      }
+      Path own = sandbox.resolve("tasks/own");
+      assertTrue(Files.exists(own.resolve("stdout.1")), "stdout rotated");
+      assertFalse(Files.exists(own.resolve("stdout.2")), "rotate 1: one rotated file beside the current one");
+      assertTrue(Files.size(own.resolve("stdout")) <= 64 << 10);
+      assertTrue(Files.readString(own.resolve("stdout")).endsWith("\n100000\n"));
+      assertFalse(Files.exists(own.resolve("stderr.1")), "stderr keeps the operator's setting: no rotation");
+      String stderr = Files.readString(own.resolve("stderr"));
+      assertTrue(stderr.contains("\n20000\n"), "every line of stderr is there");
+      assertTrue(stderr.contains("logrotate option CONTAINER_LOGGER_LOGROTATE_STDOUT_OPTIONS: 'compress' is not"
+          + " applied"), stderr.substring(0, Math.min(400, stderr.length())));
+    }
+  }
+
+  private static org.apache.mesos.v1.Protos.Environment.Variable variable(String name, String value) {
+    return org.apache.mesos.v1.Protos.Environment.Variable.newBuilder().setName(name).setValue(value).build();
+  }
 }

@@ -9,6 +9,7 @@ import io.github.sparkmesos.docker.DockerEngine;
 import io.github.sparkmesos.docker.EngineException;
 import io.github.sparkmesos.docker.ParameterMapping;
 import io.github.sparkmesos.executor.task.LaunchFailedException;
+import io.github.sparkmesos.executor.pipeline.TaskLog;
 import io.github.sparkmesos.executor.task.LaunchPlan;
 import io.github.sparkmesos.executor.task.TaskSecret;
 import io.github.sparkmesos.executor.util.Log;
@@ -138,6 +139,8 @@ public final class DockerRuntime implements TaskRuntime {
       boolean namesVolumes = spec.volumes().stream().anyMatch(v -> v.kind() == ContainerSpec.Volume.Kind.NAMED_VOLUME)
           || spec.parameters().stream().anyMatch(p -> p.option().equals("volume"));
       java.util.Set<String> volumesBefore = namesVolumes ? containers.volumeNames() : java.util.Set.of();
+      TaskLogRotation rotation = TaskLogRotation.forTask(plan, logRotation,
+          new TaskLog(plan.taskId(), plan.directory(), plan.inSandbox()));
       String id = containers.create(config(plan, spec));
       List<String> madeVolumes = namesVolumes ? containers.mountedVolumes(id).stream()
           .filter(v -> !volumesBefore.contains(v)).toList() : List.of();
@@ -147,9 +150,8 @@ public final class DockerRuntime implements TaskRuntime {
       try {
         containers.start(id);
         // followed from the container's start, so nothing it printed before this is lost
-        logs = logRotation.rotates() && !plan.inSandbox() // the sandbox's own files: the agent's logger keeps them
-            ? containers.logs(id, logRotation.open(plan.directory().resolve("stdout")),
-                logRotation.open(plan.directory().resolve("stderr")))
+        logs = rotation.rotates() && !plan.inSandbox() // the sandbox's own files: the agent's logger keeps them
+            ? containers.logs(id, rotation.openStdout(plan.directory()), rotation.openStderr(plan.directory()))
             : containers.logs(id, plan.directory().resolve("stdout"), plan.directory().resolve("stderr"));
       } catch (EngineException | java.io.IOException e) {
         containers.remove(id);

@@ -130,6 +130,8 @@ public final class ProcessRuntime implements TaskRuntime {
       throw new LaunchFailedException("Failed to start the command: cannot start '" + program + "' in "
           + plan.directory() + ": No such file or directory");
     }
+    TaskLog log = new TaskLog(plan.taskId(), plan.directory(), plan.inSandbox());
+    TaskLogRotation rotation = TaskLogRotation.forTask(plan, logRotation, log);
     Optional<TaskCgroup> cgroup = cgroups.flatMap(c -> c.create(plan));
     try {
       ResourceLimits taskLimits = limits.with(plan.rlimits()); // the task's own over the operator's
@@ -137,7 +139,6 @@ public final class ProcessRuntime implements TaskRuntime {
           cgroup.map(TaskCgroup::procsFiles).orElse(List.of()), plan.entry());
       Path stderr = plan.directory().resolve("stderr");
       ProcessSpec spec = new ProcessSpec(argv, env, plan.directory(), plan.directory().resolve("stdout"), stderr);
-      TaskLog log = new TaskLog(plan.taskId(), plan.directory(), plan.inSandbox());
       java.util.function.UnaryOperator<List<String>> checks = check -> {
         try {
           return ExecChain.wrap(check, taskLimits, user);
@@ -146,8 +147,8 @@ public final class ProcessRuntime implements TaskRuntime {
         }
       };
       // in the executor's own sandbox (a command task) the files are the executor's: the agent's logger keeps them
-      if (logRotation.rotates() && !plan.inSandbox()) {
-        RotatedOutput.Started started = RotatedOutput.spawn(spec, plan.directory(), logRotation);
+      if (rotation.rotates() && !plan.inSandbox()) {
+        RotatedOutput.Started started = RotatedOutput.spawn(spec, plan.directory(), rotation);
         return new RotatedOutput.Task(new ProcessTask(started.child(), Map.copyOf(env), cgroup, log, checks),
             started.allGone());
       }

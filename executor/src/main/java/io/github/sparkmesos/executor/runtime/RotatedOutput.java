@@ -37,7 +37,7 @@ final class RotatedOutput {
   }
 
   /** Starts {@code spec} with its output rotated into {@code directory}'s stdout and stderr as {@code rotation} says. */
-  static Started spawn(ProcessSpec spec, Path directory, LogRotation rotation) throws IOException {
+  static Started spawn(ProcessSpec spec, Path directory, TaskLogRotation rotation) throws IOException {
     RotatedOutput output = open(directory, rotation);
     ChildProcess child;
     try {
@@ -61,13 +61,13 @@ final class RotatedOutput {
     return new Started(child, gone);
   }
 
-  private static RotatedOutput open(Path directory, LogRotation rotation) throws IOException {
+  private static RotatedOutput open(Path directory, TaskLogRotation rotation) throws IOException {
     RotatingLog out = null;
     RotatingLog err = null;
     OutputPipe outPipe = null;
     try {
-      out = rotation.open(directory.resolve("stdout"));
-      err = rotation.open(directory.resolve("stderr"));
+      out = rotation.openStdout(directory);
+      err = rotation.openStderr(directory);
       outPipe = OutputPipe.open();
       return new RotatedOutput(outPipe, OutputPipe.open(), out, err);
     } catch (IOException | RuntimeException e) {

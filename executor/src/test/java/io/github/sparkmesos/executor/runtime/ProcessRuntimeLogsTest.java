@@ -48,11 +48,17 @@ class ProcessRuntimeLogsTest {
       List<String> check = task.checkCommand(List.of("true"));
       assertTrue(check.stream().anyMatch(a -> a.endsWith("/setpriv")), "a check runs as the task's user: " + check);
       assertEquals("true", check.get(check.size() - 1));
+      io.github.sparkmesos.testing.Waits.awaitCondition(() -> {
+        try {
+          return Files.readString(dir.resolve("stdout")).equals("nobody\n");
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      }, java.time.Duration.ofSeconds(30), "the task to say whose it is");
     } finally {
       task.killNow();
       task.allGone().get(1, TimeUnit.MINUTES);
     }
-    assertEquals("nobody", Files.readString(dir.resolve("stdout")).trim());
   }
 
   @Test
