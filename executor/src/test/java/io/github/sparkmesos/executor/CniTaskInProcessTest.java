@@ -91,6 +91,43 @@ class CniTaskInProcessTest {
   }
 
   @Test
+  void aTcpHealthCheckReachesTheTasksOwnLoopback() throws Exception {
+    int port = 47077; // listened on inside the task's namespace only; on the host's loopback it is refused
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      agent.launchGroup(groupTask("t", "readlink /proc/self/ns/net > netns; touch ready; exec sleep 600",
+          NetworkInfo.newBuilder().setName("sme-cni-test").build()).toBuilder()
+          .setHealthCheck(org.apache.mesos.v1.Protos.HealthCheck.newBuilder()
+              .setType(org.apache.mesos.v1.Protos.HealthCheck.Type.TCP)
+              .setTcp(org.apache.mesos.v1.Protos.HealthCheck.TCPCheckInfo.newBuilder().setPort(port))
+              .setDelaySeconds(0).setIntervalSeconds(0.2).setGracePeriodSeconds(600)).build());
+      agent.await("t", TaskState.TASK_RUNNING);
+      Path task = sandbox.resolve("tasks/t");
+      Waits.awaitFile(task.resolve("ready"));
+      // the task's namespace, found by the inode its /proc/self/ns/net names
+      String inode = Files.readString(task.resolve("netns")).strip().replaceAll("\\D", "");
+      Path namespace = namespaces().stream().filter(p -> {
+        try {
+          return String.valueOf(Files.getAttribute(p, "unix:ino")).equals(inode);
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      }).findFirst().orElseThrow();
+      try (java.net.ServerSocket listener = io.github.sparkmesos.os.NamespaceThread.inNetworkNamespace(namespace,
+          () -> new java.net.ServerSocket(port, 50, java.net.InetAddress.getByName("127.0.0.1")))) {
+        TaskStatus healthy = agent.await("t", TaskState.TASK_RUNNING); // its first health status
+        while (!healthy.hasHealthy()) {
+          healthy = agent.await("t", TaskState.TASK_RUNNING);
+        }
+        assertTrue(healthy.getHealthy(), "the probe connected inside the task's namespace: " + healthy);
+        kill(agent, "t");
+        agent.await("t", TaskState.TASK_KILLED);
+      }
+    }
+    assertReleased();
+  }
+
+  @Test
   void aCommandCheckRunsInTheTasksNetworkNamespace() throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
       agent.awaitSubscribe();

@@ -39,6 +39,13 @@ public interface LibC {
 
   int close(int fd);
 
+  int open(String path, int flags);
+
+  /** Moves the calling thread (only) into the namespace {@code fd} refers to. */
+  int setns(int fd, int nstype);
+
+  int CLONE_NEWNET = 0x40000000;
+
   /** With an int argument only: F_SETPIPE_SZ. */
   int fcntl(int fd, int cmd, int arg);
 

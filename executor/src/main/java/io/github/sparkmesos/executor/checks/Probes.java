@@ -34,7 +34,8 @@ final class Probes {
           health.getHttp().getProtocol() == NetworkInfo.Protocol.IPv6, health.getHttp().getPort(),
           health.getHttp().getPath(), timeout);
       case TCP -> new TcpProbe(new InetSocketAddress(loopback(
-          health.getTcp().getProtocol() == NetworkInfo.Protocol.IPv6), health.getTcp().getPort()), timeout);
+          health.getTcp().getProtocol() == NetworkInfo.Protocol.IPv6), health.getTcp().getPort()), timeout,
+          target.networkNamespace());
       default -> throw new IllegalArgumentException("no probe for a health check of type " + health.getType());
     };
   }
@@ -44,7 +45,8 @@ final class Probes {
     return switch (check.getType()) {
       case COMMAND -> command(check.getCommand().getCommand(), target, timeout);
       case HTTP -> http("http", false, check.getHttp().getPort(), check.getHttp().getPath(), timeout);
-      case TCP -> new TcpProbe(new InetSocketAddress(loopback(false), check.getTcp().getPort()), timeout);
+      case TCP -> new TcpProbe(new InetSocketAddress(loopback(false), check.getTcp().getPort()), timeout,
+          target.networkNamespace());
       default -> throw new IllegalArgumentException("no probe for a check of type " + check.getType());
     };
   }

@@ -46,10 +46,17 @@ public final class TaskChecks implements AutoCloseable {
    * @param command what a COMMAND probe's argv becomes: run as the task's user with its limits
    */
   public record CheckTarget(Map<String, String> environment, Path workingDirectory,
-      java.util.function.UnaryOperator<java.util.List<String>> command) {
+      java.util.function.UnaryOperator<java.util.List<String>> command, Optional<Path> networkNamespace) {
     public CheckTarget {
       environment = Map.copyOf(environment);
       java.util.Objects.requireNonNull(command, "command");
+      java.util.Objects.requireNonNull(networkNamespace, "networkNamespace");
+    }
+
+    /** A target in the executor's own network namespace. */
+    public CheckTarget(Map<String, String> environment, Path workingDirectory,
+        java.util.function.UnaryOperator<java.util.List<String>> command) {
+      this(environment, workingDirectory, command, Optional.empty());
     }
 
     /** A target whose COMMAND probes run as the executor runs them. */

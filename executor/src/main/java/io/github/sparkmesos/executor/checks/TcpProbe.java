@@ -20,12 +20,19 @@ final class TcpProbe implements Probe {
 
   private final InetSocketAddress address;
   private final Optional<Duration> timeout;
+  private final Optional<java.nio.file.Path> networkNamespace;
   private Socket inFlight;
   private boolean abandoned;
 
   TcpProbe(InetSocketAddress address, Optional<Duration> timeout) {
+    this(address, timeout, Optional.empty());
+  }
+
+  /** @param networkNamespace where the task's loopback is, when not the executor's (a task in its CNI networks) */
+  TcpProbe(InetSocketAddress address, Optional<Duration> timeout, Optional<java.nio.file.Path> networkNamespace) {
     this.address = address;
     this.timeout = timeout;
+    this.networkNamespace = networkNamespace;
   }
 
   @Override
@@ -35,6 +42,18 @@ final class TcpProbe implements Probe {
 
   @Override
   public ProbeResult run() {
+    if (networkNamespace.isEmpty()) {
+      return connect();
+    }
+    try {
+      // the socket is made on a thread inside the task's namespace: its 127.0.0.1 is the task's
+      return io.github.sparkmesos.os.NamespaceThread.inNetworkNamespace(networkNamespace.get(), this::connect);
+    } catch (Exception e) {
+      return new ProbeResult.Failed("TCP probe in the task's network namespace: " + e.getMessage());
+    }
+  }
+
+  private ProbeResult connect() {
     Socket socket = new Socket();
     synchronized (this) {
       if (abandoned) {

@@ -212,7 +212,8 @@ public final class TaskPipeline implements Runnable {
     synchronized (this) {
       if (!killRequested) {
         checks = TaskChecks.start(plan.healthCheck(), plan.check(),
-            new TaskChecks.CheckTarget(started.environment(), plan.directory(), started::checkCommand),
+            new TaskChecks.CheckTarget(started.environment(), plan.directory(), started::checkCommand,
+                started.networkNamespace()),
             listener);
       }
     }

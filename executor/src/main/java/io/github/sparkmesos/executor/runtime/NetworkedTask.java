@@ -43,6 +43,11 @@ final class NetworkedTask extends WrappedTask {
   }
 
   @Override
+  public java.util.Optional<java.nio.file.Path> networkNamespace() {
+    return java.util.Optional.of(attachment.netns().path());
+  }
+
+  @Override
   public List<String> checkCommand(List<String> argv) {
     return NamespaceEntry.check(attachment, task.checkCommand(argv));
   }

@@ -54,6 +54,11 @@ public interface RunningTask {
     return argv;
   }
 
+  /** The network namespace the task runs in when it is not the executor's (its CNI networks'): its checks go there. */
+  default java.util.Optional<java.nio.file.Path> networkNamespace() {
+    return java.util.Optional.empty();
+  }
+
   /** The environment the command runs with: what a COMMAND check of the task runs with too. */
   Map<String, String> environment();
 }

@@ -74,6 +74,11 @@ abstract class WrappedTask implements RunningTask {
   }
 
   @Override
+  public java.util.Optional<java.nio.file.Path> networkNamespace() {
+    return task.networkNamespace();
+  }
+
+  @Override
   public Map<String, String> environment() {
     return task.environment();
   }
