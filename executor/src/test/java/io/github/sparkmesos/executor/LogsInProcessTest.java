@@ -76,10 +76,7 @@ class LogsInProcessTest {
       org.apache.mesos.v1.Protos.TaskStatus failed = agent.await("bad", TaskState.TASK_FAILED);
       assertTrue(failed.getMessage().contains("Failed to load container logger settings: CONTAINER_LOGGER_MAX_SIZE"),
           failed.getMessage());
-      if (agent.allUpdates.stream().noneMatch(u -> u.getTaskId().getValue().equals("own")
-          && u.getState() == TaskState.TASK_FINISHED)) {
-        agent.await("own", TaskState.TASK_FINISHED);
-      }
+      agent.awaitSeen("own", TaskState.TASK_FINISHED);
       Path own = sandbox.resolve("tasks/own");
       assertTrue(Files.exists(own.resolve("stdout.1")), "stdout rotated");
       assertFalse(Files.exists(own.resolve("stdout.2")), "rotate 1: one rotated file beside the current one");

@@ -171,6 +171,16 @@ final class LoopbackAgent implements AutoCloseable {
   }
 
   /**
+   * Waits for an update of {@code taskId} in {@code state} unless one came already: one that {@link #await} of
+   * another task took from the queue is still in {@link #allUpdates}.
+   */
+  void awaitSeen(String taskId, TaskState state) throws InterruptedException {
+    if (allUpdates.stream().noneMatch(u -> u.getTaskId().getValue().equals(taskId) && u.getState() == state)) {
+      await(taskId, state);
+    }
+  }
+
+  /**
    * Lets the executor re-subscribe: moves the clock past each backoff it schedules until a SUBSCRIBE
    * arrives (an attempt may fail on the way, and then schedules another backoff).
    */

@@ -80,12 +80,21 @@ public final class ExecChain {
   }
 
   private static String tool(String name, String why) throws IOException {
+    return systemTool(name).orElseThrow(() -> new IOException(name + " (util-linux) is needed " + why
+        + ", and is not in " + String.join(", ", DIRECTORIES)));
+  }
+
+  /**
+   * A system program (util-linux's prlimit, setpriv, nsenter, ...) by its full path, looked up in the system's
+   * directories: never on a task's PATH, which is the task's business.
+   */
+  public static Optional<String> systemTool(String name) {
     for (String dir : DIRECTORIES) {
       Path candidate = Path.of(dir, name);
       if (Files.isExecutable(candidate)) {
-        return candidate.toString();
+        return Optional.of(candidate.toString());
       }
     }
-    throw new IOException(name + " (util-linux) is needed " + why + ", and is not in " + String.join(", ", DIRECTORIES));
+    return Optional.empty();
   }
 }

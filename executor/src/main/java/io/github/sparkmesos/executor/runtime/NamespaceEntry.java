@@ -1,7 +1,7 @@
 package io.github.sparkmesos.executor.runtime;
 
+import io.github.sparkmesos.os.ExecChain;
 import io.github.sparkmesos.os.cni.CniAttachment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +28,8 @@ final class NamespaceEntry {
 
   /** The entry's argv, to be followed by the task's (its user switch, then its command). */
   static List<String> argv(CniAttachment attachment, String hostname) {
-    List<String> argv = new ArrayList<>(List.of(tool("nsenter"), "--net=" + attachment.netns().path(), "--",
-        tool("unshare"), "--mount", "--uts", "--propagation", "private", "--",
+    List<String> argv = enter(attachment);
+    argv.addAll(List.of(tool("unshare"), "--mount", "--uts", "--propagation", "private", "--",
         "/bin/sh", "-c", SCRIPT.replace("MOUNT", tool("mount")), "cni-entry", attachment.hosts().toString(),
         attachment.resolvConf().map(Path::toString).orElse(""), hostname));
     return argv;
@@ -40,18 +40,18 @@ final class NamespaceEntry {
    * check's own user switch follows the entry).
    */
   static List<String> check(CniAttachment attachment, List<String> check) {
-    List<String> argv = new ArrayList<>(List.of(tool("nsenter"), "--net=" + attachment.netns().path(), "--"));
+    List<String> argv = enter(attachment);
     argv.addAll(check);
     return argv;
   }
 
-  /** util-linux's tool, by its full path: the task's PATH is the task's business. */
+  /** {@code nsenter --net} into the task's namespace, then what follows. */
+  private static List<String> enter(CniAttachment attachment) {
+    return new ArrayList<>(List.of(tool("nsenter"), "--net=" + attachment.netns().path(), "--"));
+  }
+
+  /** util-linux's tool, by its full path; not installed, the start fails naming it. */
   private static String tool(String name) {
-    for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-      if (Files.isExecutable(Path.of(dir, name))) {
-        return dir + "/" + name;
-      }
-    }
-    return name; // not installed: the start fails naming it
+    return ExecChain.systemTool(name).orElse(name);
   }
 }
