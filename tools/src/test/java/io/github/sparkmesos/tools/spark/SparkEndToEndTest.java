@@ -10,10 +10,7 @@ import io.github.sparkmesos.executor.harness.TaskFile;
 import io.github.sparkmesos.executor.task.InvalidTaskException;
 import io.github.sparkmesos.executor.task.SparkLaunch;
 import io.github.sparkmesos.executor.task.SparkTaskDocument;
-import io.github.sparkmesos.testing.Skips;
 import io.github.sparkmesos.tools.demo.Demo;
-import io.github.sparkmesos.tools.demo.FileServer;
-import io.github.sparkmesos.tools.demo.SparkDistribution;
 import io.github.sparkmesos.tools.demo.SparkDriver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,19 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkEndToEndTest {
 
+  private static ServedSpark spark;
   private static SparkDriver.Layout layout;
-  private static FileServer server;
   private static String executorUri;
   private static String tarballSha256;
 
   @BeforeAll
   static void distribution() throws Exception {
-    Path home = Path.of(System.getProperty("sme.home", "..")).toAbsolutePath().normalize();
-    layout = SparkDriver.Layout.of(home);
-    Skips.require(layout.built(), "Spark jars not built under " + home + "/spark-testkit/target (run ./mvnw package)");
-    Path tarball = SparkDistribution.ensureTarball(layout.sparkJars(), home.resolve("build/spark"));
-    server = new FileServer(tarball.getParent());
-    executorUri = server.url(tarball.getFileName().toString());
+    spark = ServedSpark.start();
+    layout = spark.layout;
+    executorUri = spark.executorUri;
+    Path tarball = spark.tarball;
     java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
     try (var in = new java.security.DigestInputStream(Files.newInputStream(tarball), digest)) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
@@ -58,8 +53,8 @@ class SparkEndToEndTest {
 
   @AfterAll
   static void stopServer() {
-    if (server != null) {
-      server.close();
+    if (spark != null) {
+      spark.close();
     }
   }
 

@@ -7,10 +7,7 @@ import io.github.sparkmesos.executor.harness.HarnessRun;
 import io.github.sparkmesos.executor.runtime.CniSettings;
 import io.github.sparkmesos.os.Command;
 import io.github.sparkmesos.testing.CniTestNetwork;
-import io.github.sparkmesos.testing.Skips;
 import io.github.sparkmesos.tools.demo.Demo;
-import io.github.sparkmesos.tools.demo.FileServer;
-import io.github.sparkmesos.tools.demo.SparkDistribution;
 import io.github.sparkmesos.tools.demo.SparkDriver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +30,8 @@ class SparkInCniNetworkTest {
 
   private static final Map<String, String> PATH = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
 
+  private static ServedSpark spark;
   private static SparkDriver.Layout layout;
-  private static FileServer server;
   private static String executorUri;
 
   @TempDir Path dir;
@@ -43,18 +40,15 @@ class SparkInCniNetworkTest {
   @BeforeAll
   static void distribution() throws Exception {
     CniTestNetwork.requireRootAndPlugins();
-    Path home = Path.of(System.getProperty("sme.home", "..")).toAbsolutePath().normalize();
-    layout = SparkDriver.Layout.of(home);
-    Skips.require(layout.built(), "Spark jars not built under " + home + "/spark-testkit/target (run ./mvnw package)");
-    Path tarball = SparkDistribution.ensureTarball(layout.sparkJars(), home.resolve("build/spark"));
-    server = new FileServer(tarball.getParent());
-    executorUri = server.url(tarball.getFileName().toString());
+    spark = ServedSpark.start();
+    layout = spark.layout;
+    executorUri = spark.executorUri;
   }
 
   @AfterAll
   static void stopServer() {
-    if (server != null) {
-      server.close();
+    if (spark != null) {
+      spark.close();
     }
   }
 

@@ -8,10 +8,7 @@ import io.github.sparkmesos.docker.DockerEngine;
 import io.github.sparkmesos.executor.harness.Harness;
 import io.github.sparkmesos.executor.harness.HarnessRun;
 import io.github.sparkmesos.executor.runtime.DockerRuntime;
-import io.github.sparkmesos.testing.Skips;
 import io.github.sparkmesos.tools.demo.Demo;
-import io.github.sparkmesos.tools.demo.FileServer;
-import io.github.sparkmesos.tools.demo.SparkDistribution;
 import io.github.sparkmesos.tools.demo.SparkDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,28 +30,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkInDockerTest {
 
+  private static ServedSpark spark;
   private static SparkDriver.Layout layout;
-  private static FileServer server;
   private static String executorUri;
   private static String image;
   private static String engineHost;
 
   @BeforeAll
   static void distributionAndImage() throws Exception {
-    Path home = Path.of(System.getProperty("sme.home", "..")).toAbsolutePath().normalize();
-    layout = SparkDriver.Layout.of(home);
-    Skips.require(layout.built(), "Spark jars not built under " + home + "/spark-testkit/target (run ./mvnw package)");
+    spark = ServedSpark.start();
+    layout = spark.layout;
+    executorUri = spark.executorUri;
     engineHost = BaseImage.engine();
-    image = BaseImage.ensure(home, home.resolve("build/images"));
-    Path tarball = SparkDistribution.ensureTarball(layout.sparkJars(), home.resolve("build/spark"));
-    server = new FileServer(tarball.getParent());
-    executorUri = server.url(tarball.getFileName().toString());
+    image = BaseImage.ensure(spark.home, spark.home.resolve("build/images"));
   }
 
   @AfterAll
   static void stopServer() {
-    if (server != null) {
-      server.close();
+    if (spark != null) {
+      spark.close();
     }
   }
 
