@@ -36,15 +36,20 @@ public final class SecretFileArea {
   public static final String DIRECTORY_VARIABLE = "SPARK_MESOS_EXECUTOR_SECRET_DIR";
 
   static final String LINKS = ".links";
+  /** In the sandbox: the area's path, written when the area is first made, so a later executor finds it with a stat. */
+  static final String RECORD = ".spark-mesos-executor-secret-area";
   private static final Path SHM = Path.of("/dev/shm");
 
   private final Path root;
   private final boolean memoryBacked;
+  private final Path record;
   private int nextTask;
 
-  SecretFileArea(Path root, boolean memoryBacked) {
+  /** @param record where the area's path is kept for a later executor of the same sandbox */
+  SecretFileArea(Path root, boolean memoryBacked, Path record) {
     this.root = root;
     this.memoryBacked = memoryBacked;
+    this.record = record;
   }
 
   /**
@@ -61,12 +66,12 @@ public final class SecretFileArea {
       if (!base.isAbsolute() || !Files.isDirectory(base)) {
         throw new IllegalArgumentException(DIRECTORY_VARIABLE + "=" + chosen + " must name an existing directory");
       }
-      return new SecretFileArea(base.resolve(name), true);
+      return new SecretFileArea(base.resolve(name), true, sandbox.resolve(RECORD));
     }
     if (Files.isDirectory(SHM) && Files.isWritable(SHM) && MountTable.isMemoryBacked(SHM)) {
-      return new SecretFileArea(SHM.resolve(name), true);
+      return new SecretFileArea(SHM.resolve(name), true, sandbox.resolve(RECORD));
     }
-    return new SecretFileArea(sandbox.resolve(".secrets"), false);
+    return new SecretFileArea(sandbox.resolve(".secrets"), false, sandbox.resolve(RECORD));
   }
 
   /** Whether the files live in memory (a tmpfs or ramfs), not on the sandbox's disk. */
@@ -76,6 +81,22 @@ public final class SecretFileArea {
 
   public Path root() {
     return root;
+  }
+
+  /**
+   * Removes what an earlier executor of {@code sandbox} left, found through the record it wrote there: one stat
+   * when there is none, so an executor's start pays nothing for it.
+   *
+   * @return how many files were removed
+   * @throws IOException when the recorded area is not this user's own directory, or cannot be cleared
+   */
+  public static int removeLeftovers(Path sandbox) throws IOException {
+    Path record = sandbox.resolve(RECORD);
+    if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
+    }
+    String root = Files.readString(record, StandardCharsets.UTF_8).strip();
+    return root.isEmpty() ? 0 : new SecretFileArea(Path.of(root), false, record).removeLeftovers();
   }
 
   /**
@@ -110,6 +131,7 @@ public final class SecretFileArea {
       } catch (FileAlreadyExistsException e) {
         // made concurrently: checked below
       }
+      Files.writeString(record, root + "\n", StandardCharsets.UTF_8);
     }
     checkOwnDirectory(root);
     while (true) {

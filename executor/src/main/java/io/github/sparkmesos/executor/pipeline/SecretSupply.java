@@ -32,15 +32,16 @@ public final class SecretSupply {
 
   /**
    * Removes the file secrets an earlier executor of this sandbox left behind (it was killed before its tasks
-   * ended). Called once at start; a failure is logged, and the tasks' own files still go when they end.
+   * ended), as the record it wrote in the sandbox says (one stat when there is none). Called once at start; a
+   * failure is logged, and the tasks' own files still go when they end.
    */
   public void removeLeftovers() {
     try {
-      int removed = area().removeLeftovers();
+      int removed = SecretFileArea.removeLeftovers(sandbox);
       if (removed > 0) {
-        Log.info("removed " + removed + " secret file(s) an earlier executor of this sandbox left in " + area.root());
+        Log.info("removed " + removed + " secret file(s) an earlier executor of this sandbox left");
       }
-    } catch (IOException | LaunchFailedException e) {
+    } catch (IOException e) {
       Log.warn("cannot remove secret files an earlier executor may have left: " + e.getMessage());
     }
   }
