@@ -84,6 +84,36 @@ class ContainerLifecycleTest {
     assertEquals("err-1\nerr-2\n", Files.readString(stderr));
   }
 
+  /** A follow stream that ends early (as Docker 20.10's did, mid-log) is completed from the log, nothing twice. */
+  @Test
+  void outputTheFollowStreamMissedIsReadFromTheLog() throws Exception {
+    Path signals = Files.createDirectories(dir.resolve("signals"));
+    Path stdout = dir.resolve("stdout");
+    Path stderr = dir.resolve("stderr");
+    String id = containers.create(ContainerConfig.builder(TestEngine.BUSYBOX).name(TestEngine.name("logs-early"))
+        .bind(signals + ":/signals").command("sh", "-c", "seq 1 20000; echo early >&2; touch /signals/printed;"
+            + " while [ ! -e /signals/go ]; do sleep 0.05; done; seq 20001 60000; seq 1 3000 >&2"));
+    containers.lifecycle.start(id);
+    try (ContainerLogs logs = containers.lifecycle.logs(id, stdout, stderr)) {
+      Waits.awaitFile(signals.resolve("printed"));
+      Waits.awaitCondition(() -> stdout.toFile().length() > 0, LIMIT, "the first lines followed");
+      logs.endFollowingEarly();
+      Files.createFile(signals.resolve("go"));
+      assertEquals(0, containers.lifecycle.awaitExit(id, LIMIT).orElseThrow().code());
+      assertTrue(logs.awaitEnd(LIMIT), "the output is completed from the log");
+    }
+    assertEquals(numbered(1, 60000), Files.readString(stdout));
+    assertEquals("early\n" + numbered(1, 3000), Files.readString(stderr));
+  }
+
+  private static String numbered(int from, int to) {
+    StringBuilder lines = new StringBuilder();
+    for (int i = from; i <= to; i++) {
+      lines.append(i).append('\n');
+    }
+    return lines.toString();
+  }
+
   @Test
   void stopOfAContainerIgnoringTermKillsItAfterTheGracePeriod() throws Exception {
     Path signals = Files.createDirectories(dir.resolve("signals"));

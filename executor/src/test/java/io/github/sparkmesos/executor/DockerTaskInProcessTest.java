@@ -46,6 +46,8 @@ class DockerTaskInProcessTest {
       TaskStatus failed = agent.await("d", TaskState.TASK_FAILED);
       assertTrue(failed.getMessage().startsWith("Container exited with status 4"), failed.getMessage());
       assertTrue(Files.readString(dir.resolve("tasks/d/stdout")).contains("in-container"));
+      // written before the terminal update: the sandbox may go as soon as that update is acknowledged
+      assertTrue(Files.readString(dir.resolve("tasks/d/stderr")).contains("Container exited with status 4"));
       assertEquals(0, agent.awaitExit());
     }
   }

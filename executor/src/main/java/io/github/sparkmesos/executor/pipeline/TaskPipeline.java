@@ -165,8 +165,8 @@ public final class TaskPipeline implements Runnable {
       ExitMapping.Terminal end = overMaxCompletionTime()
           ? ExitMapping.overMaxCompletionTime(exit, started.kind(), plan.maxCompletionTime().orElse(Duration.ZERO))
           : ExitMapping.of(exit, started.kind(), started.oomKilled(), killRequested(), log.stderr());
+      log.note(end.message()); // before the terminal update: once it is acknowledged the sandbox may go
       reporter.status(end.state(), end.reason(), end.message());
-      log.note(end.message());
     } catch (FetchStep.Killed e) {
       reportKilledBeforeStart("while fetching its URIs");
     } catch (LaunchFailedException e) {

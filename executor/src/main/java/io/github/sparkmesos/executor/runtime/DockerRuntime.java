@@ -45,7 +45,7 @@ public final class DockerRuntime implements TaskRuntime {
   /** The prefix of the labels above, which a task's label parameters may not set. */
   private static final String OWN_LABELS = "io.github.sparkmesos.";
 
-  /** How long a removal waits for the container's output to be written out after its exit. */
+  /** How long the container's output may stop coming after its exit before the engine's log is read again. */
   private static final Duration LOGS_DRAIN = Duration.ofSeconds(10);
 
   /**
@@ -310,7 +310,9 @@ public final class DockerRuntime implements TaskRuntime {
         exit.complete(ExitStatus.exited(-1));
       }
       try {
-        logs.awaitEnd(LOGS_DRAIN);
+        if (!logs.awaitEnd(LOGS_DRAIN)) {
+          Log.warn("container " + name + ": the engine did not give its output to the end");
+        }
         logs.close();
       } catch (Exception e) {
         Log.warn("container " + name + ": its output: " + e.getMessage());
