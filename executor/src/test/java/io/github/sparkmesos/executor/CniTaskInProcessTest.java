@@ -93,14 +93,46 @@ class CniTaskInProcessTest {
   @Test
   void aTcpHealthCheckReachesTheTasksOwnLoopback() throws Exception {
     int port = 47077; // listened on inside the task's namespace only; on the host's loopback it is refused
+    assertHealthyInTheTasksNamespace(org.apache.mesos.v1.Protos.HealthCheck.newBuilder()
+        .setType(org.apache.mesos.v1.Protos.HealthCheck.Type.TCP)
+        .setTcp(org.apache.mesos.v1.Protos.HealthCheck.TCPCheckInfo.newBuilder().setPort(port)), namespace -> {
+          java.net.ServerSocket listener = io.github.sparkmesos.os.NamespaceThread.inNetworkNamespace(namespace,
+              () -> new java.net.ServerSocket(port, 50, java.net.InetAddress.getByName("127.0.0.1")));
+          return listener::close;
+        });
+  }
+
+  @Test
+  void anHttpHealthCheckReachesTheTasksOwnLoopback() throws Exception {
+    int port = 47078; // served inside the task's namespace only; on the host's loopback it is refused
+    assertHealthyInTheTasksNamespace(org.apache.mesos.v1.Protos.HealthCheck.newBuilder()
+        .setType(org.apache.mesos.v1.Protos.HealthCheck.Type.HTTP)
+        .setHttp(org.apache.mesos.v1.Protos.HealthCheck.HTTPCheckInfo.newBuilder().setPort(port).setPath("/ok")),
+        namespace -> {
+          com.sun.net.httpserver.HttpServer server = io.github.sparkmesos.os.NamespaceThread.inNetworkNamespace(
+              namespace, () -> com.sun.net.httpserver.HttpServer.create(
+                  new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), port), 0));
+          server.createContext("/ok", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+          });
+          server.start();
+          return () -> server.stop(0);
+        });
+  }
+
+  /** What a test serves in a task's network namespace; closing it stops serving. */
+  private interface ServedInNamespace {
+    AutoCloseable serve(Path namespace) throws Exception;
+  }
+
+  private void assertHealthyInTheTasksNamespace(org.apache.mesos.v1.Protos.HealthCheck.Builder check,
+      ServedInNamespace served) throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
       agent.awaitSubscribe();
       agent.launchGroup(groupTask("t", "readlink /proc/self/ns/net > netns; touch ready; exec sleep 600",
           NetworkInfo.newBuilder().setName("sme-cni-test").build()).toBuilder()
-          .setHealthCheck(org.apache.mesos.v1.Protos.HealthCheck.newBuilder()
-              .setType(org.apache.mesos.v1.Protos.HealthCheck.Type.TCP)
-              .setTcp(org.apache.mesos.v1.Protos.HealthCheck.TCPCheckInfo.newBuilder().setPort(port))
-              .setDelaySeconds(0).setIntervalSeconds(0.2).setGracePeriodSeconds(600)).build());
+          .setHealthCheck(check.setDelaySeconds(0).setIntervalSeconds(0.2).setGracePeriodSeconds(600)).build());
       agent.await("t", TaskState.TASK_RUNNING);
       Path task = sandbox.resolve("tasks/t");
       Waits.awaitFile(task.resolve("ready"));
@@ -113,13 +145,12 @@ class CniTaskInProcessTest {
           return false;
         }
       }).findFirst().orElseThrow();
-      try (java.net.ServerSocket listener = io.github.sparkmesos.os.NamespaceThread.inNetworkNamespace(namespace,
-          () -> new java.net.ServerSocket(port, 50, java.net.InetAddress.getByName("127.0.0.1")))) {
+      try (AutoCloseable serving = served.serve(namespace)) {
         TaskStatus healthy = agent.await("t", TaskState.TASK_RUNNING); // its first health status
         while (!healthy.hasHealthy()) {
           healthy = agent.await("t", TaskState.TASK_RUNNING);
         }
-        assertTrue(healthy.getHealthy(), "the probe connected inside the task's namespace: " + healthy);
+        assertTrue(healthy.getHealthy(), "the probe reached the task inside its namespace: " + healthy);
         kill(agent, "t");
         agent.await("t", TaskState.TASK_KILLED);
       }

@@ -2,11 +2,18 @@ package io.github.sparkmesos.executor.checks;
 
 import io.github.sparkmesos.executor.mesos.Durations;
 import io.github.sparkmesos.executor.util.TrustAnyCertificate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -14,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.apache.mesos.v1.Protos.CheckInfo;
@@ -28,15 +36,22 @@ import org.apache.mesos.v1.Protos.CheckStatusInfo;
  */
 final class HttpProbe implements Probe {
 
+  /** curl's default for -L. */
+  private static final int MAX_REDIRECTS = 50;
+
   private final URI uri;
   private final Optional<Duration> timeout;
+  private final Optional<Path> networkNamespace;
   private HttpClient client;
   private CompletableFuture<HttpResponse<Void>> inFlight;
+  private HttpURLConnection inNamespace;
   private boolean abandoned;
 
-  HttpProbe(URI uri, Optional<Duration> timeout) {
+  /** @param networkNamespace where the task's loopback is, when not the executor's (a task in its CNI networks) */
+  HttpProbe(URI uri, Optional<Duration> timeout, Optional<Path> networkNamespace) {
     this.uri = uri;
     this.timeout = timeout;
+    this.networkNamespace = networkNamespace;
   }
 
   @Override
@@ -46,6 +61,9 @@ final class HttpProbe implements Probe {
 
   @Override
   public ProbeResult run() {
+    if (networkNamespace.isPresent()) {
+      return runInNamespace(networkNamespace.get());
+    }
     CompletableFuture<HttpResponse<Void>> response;
     try {
       synchronized (this) {
@@ -86,6 +104,64 @@ final class HttpProbe implements Probe {
     }
   }
 
+  /**
+   * The socket of a request to a task's own loopback must be made inside its namespace, and the JDK's client
+   * makes its sockets on threads of its own: so there, a blocking request on a thread that entered the namespace,
+   * redirects followed by hand as curl -L follows them, the timeout on the connect and on every read.
+   */
+  private ProbeResult runInNamespace(Path namespace) {
+    try {
+      return io.github.sparkmesos.os.NamespaceThread.inNetworkNamespace(namespace, this::getBlocking);
+    } catch (SocketTimeoutException e) {
+      return timedOut();
+    } catch (Exception e) {
+      return new ProbeResult.Failed("GET " + uri + " in the task's network namespace failed: " + describe(e));
+    } finally {
+      synchronized (this) {
+        inNamespace = null;
+      }
+    }
+  }
+
+  private ProbeResult getBlocking() throws IOException, GeneralSecurityException {
+    URL url = uri.toURL();
+    for (int redirects = 0; ; redirects++) {
+      HttpURLConnection connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
+      if (connection instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(trustAnything().getSocketFactory());
+        https.setHostnameVerifier((host, session) -> true);
+      }
+      connection.setInstanceFollowRedirects(false);
+      timeout.ifPresent(t -> {
+        connection.setConnectTimeout((int) Math.max(1, t.toMillis()));
+        connection.setReadTimeout((int) Math.max(1, t.toMillis()));
+      });
+      synchronized (this) {
+        if (abandoned) {
+          return new ProbeResult.Failed("abandoned");
+        }
+        inNamespace = connection;
+      }
+      try {
+        int code = connection.getResponseCode();
+        String location = connection.getHeaderField("Location");
+        try (InputStream body = code >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+          if (body != null) {
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+          }
+        }
+        if (code / 100 == 3 && location != null && redirects < MAX_REDIRECTS) {
+          url = new URL(url, location);
+          continue;
+        }
+        return new ProbeResult.Performed(CheckStatusInfo.newBuilder().setType(CheckInfo.Type.HTTP)
+            .setHttp(CheckStatusInfo.Http.newBuilder().setStatusCode(code)).build());
+      } finally {
+        connection.disconnect();
+      }
+    }
+  }
+
   private ProbeResult timedOut() {
     return new ProbeResult.Failed("GET " + uri + " timed out after " + Durations.format(timeout.get()));
   }
@@ -100,6 +176,15 @@ final class HttpProbe implements Probe {
     if (inFlight != null) {
       inFlight.cancel(true);
     }
+    if (inNamespace != null) {
+      inNamespace.disconnect();
+    }
+  }
+
+  private static SSLContext trustAnything() throws GeneralSecurityException {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, new TrustManager[] {new TrustAnyCertificate()}, null);
+    return tls;
   }
 
   private HttpClient client() throws GeneralSecurityException {
@@ -109,9 +194,7 @@ final class HttpProbe implements Probe {
           .followRedirects(HttpClient.Redirect.ALWAYS);
       timeout.ifPresent(builder::connectTimeout);
       if ("https".equals(uri.getScheme())) {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new TrustAnyCertificate()}, null);
-        builder.sslContext(tls);
+        builder.sslContext(trustAnything());
       }
       client = builder.build();
     }

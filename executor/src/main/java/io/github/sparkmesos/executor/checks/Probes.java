@@ -32,7 +32,7 @@ final class Probes {
       case COMMAND -> command(health.getCommand(), target, timeout);
       case HTTP -> http(health.getHttp().hasScheme() ? health.getHttp().getScheme() : "http",
           health.getHttp().getProtocol() == NetworkInfo.Protocol.IPv6, health.getHttp().getPort(),
-          health.getHttp().getPath(), timeout);
+          health.getHttp().getPath(), timeout, target);
       case TCP -> new TcpProbe(new InetSocketAddress(loopback(
           health.getTcp().getProtocol() == NetworkInfo.Protocol.IPv6), health.getTcp().getPort()), timeout,
           target.networkNamespace());
@@ -44,7 +44,7 @@ final class Probes {
     Optional<Duration> timeout = timing(check).timeout();
     return switch (check.getType()) {
       case COMMAND -> command(check.getCommand().getCommand(), target, timeout);
-      case HTTP -> http("http", false, check.getHttp().getPort(), check.getHttp().getPath(), timeout);
+      case HTTP -> http("http", false, check.getHttp().getPort(), check.getHttp().getPath(), timeout, target);
       case TCP -> new TcpProbe(new InetSocketAddress(loopback(false), check.getTcp().getPort()), timeout,
           target.networkNamespace());
       default -> throw new IllegalArgumentException("no probe for a check of type " + check.getType());
@@ -98,8 +98,8 @@ final class Probes {
   }
 
   private static Probe http(String scheme, boolean ipv6, int port, String path,
-      Optional<Duration> timeout) {
-    return new HttpProbe(uri(scheme, ipv6, port, path), timeout);
+      Optional<Duration> timeout, TaskChecks.CheckTarget target) {
+    return new HttpProbe(uri(scheme, ipv6, port, path), timeout, target.networkNamespace());
   }
 
   private static InetAddress loopback(boolean ipv6) {

@@ -27,34 +27,47 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The HTTP and TCP probes against real servers on loopback. */
 class NetworkProbeTest {
 
   private static final Optional<Duration> ONE_SECOND = Optional.of(Duration.ofSeconds(1));
 
-  @Test
-  void httpReportsAnyStatusAndFollowsRedirects() throws Exception {
+  /**
+   * The HTTP tests run both ways a probe makes its request: the JDK's client in the executor's namespace, and a
+   * blocking request from a thread that entered a task's namespace (here the test's own, entered the same way).
+   */
+  static List<Optional<Path>> namespaces() {
+    return List.of(Optional.empty(), Optional.of(Path.of("/proc/self/ns/net")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("namespaces")
+  void httpReportsAnyStatusAndFollowsRedirects(Optional<Path> namespace) throws Exception {
     try (LoopbackServer server = new LoopbackServer()) {
       server.status("/teapot", 418).redirect("/moved", server.url("/teapot"));
       assertEquals(new ProbeResult.Performed(httpStatus(418)),
-          new HttpProbe(Probes.uri("http", false, server.port(), "/moved"), ONE_SECOND).run());
+          new HttpProbe(Probes.uri("http", false, server.port(), "/moved"), ONE_SECOND, namespace).run());
     }
   }
 
-  @Test
-  void httpWithoutAnAnswerWithinTheTimeoutFails() throws Exception {
+  @ParameterizedTest
+  @MethodSource("namespaces")
+  void httpWithoutAnAnswerWithinTheTimeoutFails(Optional<Path> namespace) throws Exception {
     // accepts connections (the backlog) but never answers
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       ProbeResult result = new HttpProbe(Probes.uri("http", false, silent.getLocalPort(), ""),
-          Optional.of(Duration.ofMillis(300))).run();
+          Optional.of(Duration.ofMillis(300)), namespace).run();
       assertInstanceOf(ProbeResult.Failed.class, result);
       assertTrue(((ProbeResult.Failed) result).why().contains("timed out"), result.toString());
     }
   }
 
-  @Test
-  void httpsTrustsAnyCertificateForAnyName(@TempDir Path dir) throws Exception {
+  @ParameterizedTest
+  @MethodSource("namespaces")
+  void httpsTrustsAnyCertificateForAnyName(Optional<Path> namespace, @TempDir Path dir) throws Exception {
     // self-signed, and for another name than 127.0.0.1: curl -k takes it, and so does the probe
     Path keystore = dir.resolve("server.p12");
     Command.Completed keytool = Command.run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
@@ -79,7 +92,7 @@ class NetworkProbeTest {
     server.start();
     try {
       assertEquals(new ProbeResult.Performed(httpStatus(204)),
-          new HttpProbe(Probes.uri("https", false, server.getAddress().getPort(), "/"), ONE_SECOND).run());
+          new HttpProbe(Probes.uri("https", false, server.getAddress().getPort(), "/"), ONE_SECOND, namespace).run());
     } finally {
       server.stop(0);
     }
