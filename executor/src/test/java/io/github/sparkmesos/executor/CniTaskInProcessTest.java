@@ -179,6 +179,24 @@ class CniTaskInProcessTest {
   }
 
   @Test
+  void aTasksContainerHostnameIsItsNamespacesHostname() throws Exception {
+    try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
+      agent.awaitSubscribe();
+      TaskInfo task = groupTask("h", "hostname > name; cat /etc/hosts > hosts; exit 0",
+          NetworkInfo.newBuilder().setName("sme-cni-test").build());
+      agent.launchGroup(task.toBuilder().setContainer(task.getContainer().toBuilder().setHostname("spark-exec-7"))
+          .build());
+      TaskStatus running = agent.await("h", TaskState.TASK_RUNNING);
+      String ip = running.getContainerStatus().getNetworkInfos(0).getIpAddresses(0).getIpAddress();
+      agent.await("h", TaskState.TASK_FINISHED);
+      Path dir = sandbox.resolve("tasks/h");
+      assertEquals("spark-exec-7", Files.readString(dir.resolve("name")).strip());
+      assertEquals("127.0.0.1 localhost\n" + ip + " spark-exec-7\n", Files.readString(dir.resolve("hosts")));
+    }
+    assertReleased();
+  }
+
+  @Test
   void aTaskGetsAnAddressOfItsOwnReportedInTaskRunningAndGivesItBackWhenKilled() throws Exception {
     try (LoopbackAgent agent = new LoopbackAgent(sandbox, operator)) {
       agent.awaitSubscribe();

@@ -63,6 +63,7 @@ final class PlanPrinter {
         .map(n -> n.name() + (n.labels().isEmpty() ? "" : " " + n.labels())).collect(Collectors.joining(", "))
         + (io.github.sparkmesos.executor.runtime.CniRuntime.joinsNetworks(plan)
             ? " (joined through CNI, from " + io.github.sparkmesos.executor.runtime.CniSettings.CONFIG_DIR + ")" : "")));
+    plan.hostname().ifPresent(h -> lines.add("  hostname:    " + h + " (in its own network namespace)"));
     lines.add("  labels:      " + labels(task.getLabels()));
     lines.add("  kill grace:  " + plan.killGracePeriod().map(PlanPrinter::duration)
         .orElse("none given (default 3s)"));

@@ -143,7 +143,7 @@ public final class CniRuntime implements TaskRuntime {
       attachment.addresses().stream().findFirst().ifPresent(ip -> env.put("MESOS_CONTAINER_IP", ip));
       env.put("LIBPROCESS_IP", "0.0.0.0"); // as Mesos's isolator: the task binds inside its own namespace
       // entered as the executor's user (root), before the process runtime switches to the task's
-      LaunchPlan inside = plan.withEntry(NamespaceEntry.argv(attachment, containerId), env);
+      LaunchPlan inside = plan.withEntry(NamespaceEntry.argv(attachment, plan.hostname().orElse(containerId)), env);
       RunningTask task = processes.start(inside);
       return new NetworkedTask(task, attachment, () -> release(attachment, plan.taskId()), releases);
     } catch (LaunchFailedException | RuntimeException e) {
@@ -156,7 +156,7 @@ public final class CniRuntime implements TaskRuntime {
     check(plan); // again: the operator's files may have changed since the launch
     String containerId = "sme-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     try {
-      return networks.orElseThrow().attach(containerId, requests(plan), containerId);
+      return networks.orElseThrow().attach(containerId, requests(plan), plan.hostname().orElse(containerId));
     } catch (CniException e) {
       throw new LaunchFailedException(e.getMessage(), e);
     }

@@ -35,6 +35,8 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  *                     follows it (the CNI option's namespace entry); empty for most tasks
  * @param rlimits      the task's own rlimits ({@code TaskInfo.container.rlimit_info}), by prlimit's names, over the
  *                     operator's defaults
+ * @param hostname     the hostname of a task without a container in its own networks ({@code
+ *                     TaskInfo.container.hostname}; a container's is in its spec), else its container id
  * @param imageEntrypoint the container keeps its image's entrypoint and {@code argv} is its command: a Docker
  *                     command task without the shell, as Mesos's Docker containerizer runs it (§4.3)
  */
@@ -59,7 +61,8 @@ public record LaunchPlan(
     Resources resources,
     boolean imageEntrypoint,
     List<String> entry,
-    Map<String, io.github.sparkmesos.os.ResourceLimits.Limit> rlimits) {
+    Map<String, io.github.sparkmesos.os.ResourceLimits.Limit> rlimits,
+    Optional<String> hostname) {
 
   /**
    * The task's scalar resources that limit a container: {@code cpus}, {@code mem} (MiB, rounded down as Mesos
@@ -150,6 +153,7 @@ public record LaunchPlan(
     warnings = List.copyOf(warnings);
     java.util.Objects.requireNonNull(containerizer, "containerizer");
     java.util.Objects.requireNonNull(resources, "resources");
+    java.util.Objects.requireNonNull(hostname, "hostname");
   }
 
   /**
@@ -164,7 +168,7 @@ public record LaunchPlan(
     values.addAll(resolvedValues);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
         secrets, files, killGracePeriod, maxCompletionTime, healthCheck, check, values, warnings, resources,
-        imageEntrypoint, entry, rlimits);
+        imageEntrypoint, entry, rlimits, hostname);
   }
 
   /**
@@ -174,7 +178,7 @@ public record LaunchPlan(
   public LaunchPlan withImageEntrypoint(List<String> command) {
     return new LaunchPlan(taskId, directory, inSandbox, uris, command, environment, container, containerizer,
         networks, secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, true, entry, rlimits);
+        resources, true, entry, rlimits, hostname);
   }
 
   /**
@@ -186,14 +190,14 @@ public record LaunchPlan(
     env.putAll(moreEnvironment);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
         secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, imageEntrypoint, otherEntry, rlimits);
+        resources, imageEntrypoint, otherEntry, rlimits, hostname);
   }
 
   /** This plan with a kill grace (the Docker executor's --stop_timeout when the task has no kill policy). */
   public LaunchPlan withKillGracePeriod(Duration grace) {
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, environment, container, containerizer, networks,
         secrets, secretFiles, Optional.of(grace), maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, imageEntrypoint, entry, rlimits);
+        resources, imageEntrypoint, entry, rlimits, hostname);
   }
 
   @Override
@@ -205,6 +209,7 @@ public record LaunchPlan(
         + argv.stream().map(this::hide).toList() + ", env=" + env + container.map(c -> ", container=" + hide(c.toString())
             + (containerizer == Containerizer.MESOS ? " (Mesos containerizer)" : "")).orElse("")
         + (networks.isEmpty() ? "" : ", networks=" + networks)
+        + hostname.map(h -> ", hostname " + h).orElse("")
         + (secrets.isEmpty() ? "" : ", secrets=" + secrets)
         + killGracePeriod.map(g -> ", kill grace " + g.toMillis() + " ms").orElse("")
         + maxCompletionTime.map(t -> ", max completion time " + t.toMillis() + " ms").orElse("")

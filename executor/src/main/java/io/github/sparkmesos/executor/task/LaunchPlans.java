@@ -297,9 +297,11 @@ public final class LaunchPlans {
     Optional<HealthCheck> health = task.hasHealthCheck() ? Optional.of(task.getHealthCheck()) : Optional.empty();
     Optional<CheckInfo> check = task.hasCheck() ? Optional.of(task.getCheck()) : Optional.empty();
     TaskChecks.validate(health, check);
+    Optional<String> hostname = inSandbox || container.container().isPresent() ? Optional.empty()
+        : TaskHostname.of(task, networks); // the agent set the command task's; a container's is in its spec
     return new LaunchPlan(task.getTaskId().getValue(), directory, inSandbox, uris, argv, env, container.container(),
         container.containerizer(), networks, secrets, List.of(), killGrace(task), maxCompletionTime(task), health, check,
-        secretValues, warnings, resources(task), false, List.of(), rlimits);
+        secretValues, warnings, resources(task), false, List.of(), rlimits, hostname);
   }
 
   /**

@@ -41,7 +41,7 @@ class DockerRuntimeLogsTest {
         "seq 1 " + lines + "; seq 1 3000 >&2"), Map.of(),
         Optional.of(ContainerSpec.of(ImageReference.parse(TestEngine.BUSYBOX))), LaunchPlan.Containerizer.DOCKER,
         List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Set.of(), List.of(), LaunchPlan.Resources.NONE, false, List.of(), Map.of());
+        Set.of(), List.of(), LaunchPlan.Resources.NONE, false, List.of(), Map.of(), Optional.empty());
     RunningTask task = runtime.start(plan);
     assertEquals(ExitStatus.exited(0), task.exit().get(2, TimeUnit.MINUTES));
     task.allGone().get(2, TimeUnit.MINUTES);

@@ -41,7 +41,7 @@ class DockerRuntimeTest {
     return new LaunchPlan(id, dir, false, List.of(), List.of("/bin/sh", "-c", command), Map.of("GREETING", "hello"),
         Optional.of(ContainerSpec.of(ImageReference.parse(TestEngine.BUSYBOX))), LaunchPlan.Containerizer.DOCKER,
         List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Set.of(), List.of(), LaunchPlan.Resources.NONE, false, List.of(), Map.of());
+        Set.of(), List.of(), LaunchPlan.Resources.NONE, false, List.of(), Map.of(), Optional.empty());
   }
 
   private static DockerRuntime runtime() {
@@ -89,7 +89,7 @@ class DockerRuntimeTest {
       LaunchPlan.Resources resources) {
     return new LaunchPlan(id, dir, false, List.of(), argv, Map.of("GREETING", "hello"), Optional.of(spec),
         LaunchPlan.Containerizer.DOCKER, List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Set.of(), List.of(), resources, false, List.of(), Map.of());
+        Optional.empty(), Optional.empty(), Set.of(), List.of(), resources, false, List.of(), Map.of(), Optional.empty());
   }
 
   private static ContainerSpec spec(ContainerSpec.NetworkMode network, List<ContainerSpec.PortMapping> ports,

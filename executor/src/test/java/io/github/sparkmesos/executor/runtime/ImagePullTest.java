@@ -19,7 +19,7 @@ class ImagePullTest {
   private static LaunchPlan plan(Path dir) {
     return new LaunchPlan("t", dir, false, List.of(), List.of("/bin/sh", "-c", "true"), Map.of(), Optional.empty(),
         LaunchPlan.Containerizer.DOCKER, List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Set.of(), List.of(), LaunchPlan.Resources.NONE, false, List.of(), Map.of());
+        Optional.empty(), Optional.empty(), Set.of(), List.of(), LaunchPlan.Resources.NONE, false, List.of(), Map.of(), Optional.empty());
   }
 
   @Test

@@ -32,7 +32,7 @@ class ProcessRuntimeLogsTest {
     return new LaunchPlan("logs", dir, inSandbox, List.of(), List.of("/bin/sh", "-c", command), Map.of(),
         Optional.empty(), LaunchPlan.Containerizer.MESOS, List.of(), List.of(), List.of(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), List.of(), LaunchPlan.Resources.NONE, false,
-        List.of(), Map.of());
+        List.of(), Map.of(), Optional.empty());
   }
 
   private static final Map<String, String> PATH = Map.of("PATH", "/usr/bin:/bin");

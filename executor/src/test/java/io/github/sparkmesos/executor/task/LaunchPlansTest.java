@@ -98,6 +98,25 @@ class LaunchPlansTest {
         () -> LaunchPlans.forSparkTask(task, CONTEXT)));
   }
 
+  @Test
+  void aHostnameIsATasksInItsOwnNetworksOnly() throws Exception {
+    org.apache.mesos.v1.Protos.ContainerInfo.Builder container = org.apache.mesos.v1.Protos.ContainerInfo.newBuilder()
+        .setType(org.apache.mesos.v1.Protos.ContainerInfo.Type.MESOS).setHostname("spark-exec-1.example");
+    TaskInfo onTheHost = task("h").setCommand(CommandInfo.newBuilder().setValue("true")).setContainer(container)
+        .build();
+    assertStartsWith("TaskInfo.container.hostname: cannot be set for a task on the host's network",
+        assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(onTheHost, CONTEXT)));
+
+    container.addNetworkInfos(org.apache.mesos.v1.Protos.NetworkInfo.newBuilder().setName("net-a"));
+    TaskInfo networked = onTheHost.toBuilder().setContainer(container).build();
+    assertEquals(Optional.of("spark-exec-1.example"), LaunchPlans.forCommandTask(networked, CONTEXT).hostname());
+    for (String bad : List.of("-lead", "trail-", "two words", "line\nbreak", "a..b", "x".repeat(65))) {
+      TaskInfo task = networked.toBuilder().setContainer(container.setHostname(bad)).build();
+      assertStartsWith("TaskInfo.container.hostname: '" + bad + "' is not a hostname",
+          assertThrows(InvalidTaskException.class, () -> LaunchPlans.forCommandTask(task, CONTEXT)));
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"a/b", "..", ".", "../escape", "", "with space", "tab\there", "nl\n"})
   void aTaskIdThatIsNotAPlainFileNameIsRefused(String id) {

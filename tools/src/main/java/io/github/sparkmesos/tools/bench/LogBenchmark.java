@@ -101,7 +101,7 @@ public final class LogBenchmark {
   private static LaunchPlan plan(Path dir, List<String> argv) {
     return new LaunchPlan("bench-logs", dir, false, List.of(), argv, Map.of(), Optional.empty(),
         LaunchPlan.Containerizer.MESOS, List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Set.of(), List.of(), LaunchPlan.Resources.NONE, false, List.of(), Map.of());
+        Optional.empty(), Optional.empty(), Set.of(), List.of(), LaunchPlan.Resources.NONE, false, List.of(), Map.of(), Optional.empty());
   }
 
   private static void check(ExitStatus exit) {
