@@ -9,13 +9,14 @@ import java.nio.file.Path;
 /**
  * The project's Spark distribution for the Spark tests: the jars built by {@code spark-testkit}, the tarball made
  * from them once under {@code build/spark}, and a file server on loopback that serves it at {@link #executorUri}.
+ * Public for the distribution module's tests (the tools test-jar), which run it in the executor's image.
  */
-final class ServedSpark implements AutoCloseable {
+public final class ServedSpark implements AutoCloseable {
 
-  final Path home;
-  final SparkDriver.Layout layout;
-  final Path tarball;
-  final String executorUri;
+  public final Path home;
+  public final SparkDriver.Layout layout;
+  public final Path tarball;
+  public final String executorUri;
   private final FileServer server;
 
   private ServedSpark(Path home, SparkDriver.Layout layout, Path tarball, FileServer server) {
@@ -27,7 +28,7 @@ final class ServedSpark implements AutoCloseable {
   }
 
   /** Skips with a message when the Spark jars are not built (never under CI=true, where the build makes them). */
-  static ServedSpark start() throws Exception {
+  public static ServedSpark start() throws Exception {
     Path home = Path.of(System.getProperty("sme.home", "..")).toAbsolutePath().normalize();
     SparkDriver.Layout layout = SparkDriver.Layout.of(home);
     Skips.require(layout.built(), "Spark jars not built under " + home + "/spark-testkit/target (run ./mvnw package)");
