@@ -21,7 +21,9 @@ import java.util.Optional;
  * a pipe only this executor holds open. When the executor ends, however it ends (SIGKILL included),
  * the kernel closes that pipe, {@code read} returns at end of file, and the watchdog becomes the
  * engine's force-removal of the container: the container is gone within the time of one {@code docker
- * rm -f}, well inside the agent's recovery timeout. When the task ends normally the executor releases
+ * rm -f}, well inside the agent's recovery timeout. It leaves the executor's cgroups for the top of each
+ * hierarchy (where the executor may move it: as root), so an agent that destroys the executor's container
+ * through its cgroups (freeze, kill all, remove) does not take the watchdog with it. When the task ends normally the executor releases
  * the watchdog (a line on the pipe), and it exits without touching the container.
  *
  * <p>The removal is the docker CLI of the executor's PATH with the executor's {@code DOCKER_HOST};
@@ -63,6 +65,8 @@ final class ContainerWatchdog {
       pipe = StdinPipe.open();
       ChildProcess process = ProcessLauncher.spawn(ProcessSpec.of(argv, watchdogEnvironment(environment), Path.of("/"))
           .withOutput(Path.of("/dev/null"), stderr), pipe);
+      // an agent destroys this executor by its cgroups, killing all that is in them: the watchdog must not be
+      io.github.sparkmesos.os.CgroupEscape.toTop(process.pid());
       return new ContainerWatchdog(pipe, process);
     } catch (IOException e) {
       if (pipe != null) {
