@@ -101,6 +101,7 @@ public final class Executor {
       }
     }
     killAllNow();
+    launches.close();
     session.close();
     timers.shutdown();
     updates.close();

@@ -95,6 +95,11 @@ final class TaskLaunches {
     secrets.removeLeftovers();
   }
 
+  /** The executor is done: the process runtime's guardian is released (see {@link ProcessRuntime#close()}). */
+  void close() {
+    process.close();
+  }
+
   /**
    * As one of the agent's own executors (command or Docker), which run one task each: the message of
    * Mesos's executor for a second task; null for this executor as a framework's.

@@ -19,7 +19,7 @@ import org.apache.mesos.v1.executor.Protos.Event;
 
 /**
  * While the first SUBSCRIBE is on its way, a background thread walks the path of a first task once
- * without doing anything: it binds the native spawn calls, loads the validation, document and
+ * without doing anything: it binds the native spawn and user database calls, loads the validation, document and
  * status classes. The agent sends LAUNCH right after SUBSCRIBED; without this, that first launch
  * would pay for loading and linking all of them (about 200 ms of a cold JVM). Nothing is created
  * and nothing is started.
@@ -52,6 +52,8 @@ public final class Warmup {
       format.decode(format.encode(Event.newBuilder().setType(Event.Type.LAUNCH).setLaunch(Event.Launch.newBuilder()
           .setTask(sample)).build()), Event.newBuilder());
       ProcessLauncher.prepare();
+      // a task's user is looked up on its launch: the user database calls bound now
+      io.github.sparkmesos.os.UserAccount.lookup(io.github.sparkmesos.os.UserAccount.current().name());
       ExitMapping.of(ExitStatus.exited(0), false, Path.of("stderr"));
       ProgressText.progress("http://localhost/x", 1, 2, Duration.ofSeconds(1));
     } catch (Exception | LinkageError e) {

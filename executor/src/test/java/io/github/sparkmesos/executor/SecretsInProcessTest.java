@@ -8,6 +8,7 @@ import io.github.sparkmesos.docker.TestEngine;
 import io.github.sparkmesos.executor.mesos.CommandExecutorFlags;
 import io.github.sparkmesos.secrets.SecretFileArea;
 import io.github.sparkmesos.secrets.SecretStores;
+import io.github.sparkmesos.testing.Skips;
 import io.github.sparkmesos.testing.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +115,48 @@ class SecretsInProcessTest {
         assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "the files are gone");
       }
       assertNoValueIn(agent.allUpdates, STORED, GIVEN);
+    }
+  }
+
+  /**
+   * An absolute path outside the sandbox: the secret is mounted over the existing file there in the task's own
+   * mount namespace (as Mesos without a root filesystem); the host's file and its view stay as they were.
+   */
+  @Test
+  void aSecretAtAHostPathIsMountedOverTheFileThereForTheTaskAlone() throws Exception {
+    Skips.require(io.github.sparkmesos.os.UserAccount.current().isRoot(), "mount namespaces need root");
+    Path sandbox = Files.createDirectories(dir.resolve("sandbox"));
+    Path hostFile = Files.writeString(Files.createDirectories(dir.resolve("etc-app")).resolve("db.conf"),
+        "the host's own file\n");
+    try (LoopbackAgent agent = agent(sandbox, operator())) {
+      agent.awaitSubscribe();
+      agent.launch(ExecutorInProcessTest.documentTask("m", "sha256sum < " + hostFile + " > file.db;"
+          + " stat -c %a " + hostFile + " > modes; if echo x >> " + hostFile + "; then echo writable > ro;"
+          + " else echo read-only > ro; fi; touch ready; exec sleep 600",
+          secretConf("db", null, "DB", hostFile.toString())));
+      agent.await("m", TaskState.TASK_RUNNING);
+      Path m = sandbox.resolve("tasks/m");
+      Waits.awaitFile(m.resolve("ready"));
+      assertTrue(Files.readString(m.resolve("file.db")).startsWith(sha256(STORED)), "the task reads the secret");
+      assertEquals("400\n", Files.readString(m.resolve("modes")));
+      assertEquals("read-only\n", Files.readString(m.resolve("ro")));
+      assertEquals("the host's own file\n", Files.readString(hostFile), "the host sees its own file meanwhile");
+
+      // no file there: refused before anything exists, naming the setting (while m runs: the executor stays)
+      agent.launch(ExecutorInProcessTest.documentTask("n", "true",
+          secretConf("db", null, "DB", dir.resolve("etc-app/missing.conf").toString())));
+      TaskStatus failed = agent.await("n", TaskState.TASK_FAILED);
+      assertTrue(failed.getMessage().contains("spark.mesos.executor.secret.names[0]: '" + dir.resolve(
+          "etc-app/missing.conf") + "' is outside the task's sandbox"), failed.getMessage());
+      assertFalse(Files.exists(sandbox.resolve("tasks/n")), "nothing of it exists");
+
+      agent.api.send(Event.newBuilder().setType(Event.Type.KILL).setKill(Event.Kill.newBuilder()
+          .setTaskId(TaskID.newBuilder().setValue("m"))).build());
+      agent.await("m", TaskState.TASK_KILLED);
+      assertEquals("the host's own file\n", Files.readString(hostFile));
+      try (Stream<Path> left = Files.walk(dir.resolve("shm"))) {
+        assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "the secret's file is gone");
+      }
     }
   }
 

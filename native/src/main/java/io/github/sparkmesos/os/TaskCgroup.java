@@ -40,14 +40,26 @@ public final class TaskCgroup {
     /** "memory peak 12.5 MiB (limit 896 MiB), cpu 1.234 s", with the OOM kills when there were any. */
     public String describe() {
       List<String> parts = new ArrayList<>();
-      peakMemoryBytes.ifPresent(p -> parts.add(String.format("memory peak %.1f MiB", p / 1048576.0)
-          + memoryLimitBytes.stream().mapToObj(l -> String.format(" (limit %.0f MiB)", l / 1048576.0))
+      peakMemoryBytes.ifPresent(p -> parts.add("memory peak " + fixed(p, 1 << 20, 1) + " MiB"
+          + memoryLimitBytes.stream().mapToObj(l -> " (limit " + fixed(l, 1 << 20, 0) + " MiB)")
               .findFirst().orElse("")));
-      cpuNanos.ifPresent(c -> parts.add(String.format("cpu %.3f s", c / 1e9)));
+      cpuNanos.ifPresent(c -> parts.add("cpu " + fixed(c, 1_000_000_000L, 3) + " s"));
       if (oomKills > 0) {
         parts.add("killed by the kernel's out-of-memory killer " + oomKills + " time(s)");
       }
       return String.join(", ", parts);
+    }
+
+    /**
+     * {@code value / unit} rounded to {@code digits} decimals, as %.Nf prints it: by hand, since a task's end
+     * waits for this line and a cold String.format costs it milliseconds.
+     */
+    static String fixed(long value, long unit, int digits) {
+      long scale = (long) Math.pow(10, digits);
+      long scaled = Math.round((double) value / unit * scale);
+      String fraction = Long.toString(scaled % scale);
+      return digits == 0 ? Long.toString(scaled)
+          : scaled / scale + "." + "0".repeat(digits - fraction.length()) + fraction;
     }
   }
 

@@ -29,6 +29,18 @@ class TaskCgroupTest {
         "task cgroups need writable cgroup v1 memory and cpuacct hierarchies (root, cgroup v1)");
   }
 
+  @Test
+  void usageReadsAsPrintfWouldPrintIt() {
+    TaskCgroup.Usage usage = new TaskCgroup.Usage(OptionalLong.of(225_758_003L), OptionalLong.of(896L << 20),
+        OptionalLong.of(12_405_600_000L), 0);
+    assertEquals(String.format("memory peak %.1f MiB (limit %.0f MiB), cpu %.3f s", 225_758_003L / 1048576.0,
+        896.0, 12.4056), usage.describe());
+    assertEquals("memory peak 0.0 MiB, cpu 0.003 s", new TaskCgroup.Usage(OptionalLong.of(1000),
+        OptionalLong.empty(), OptionalLong.of(2_500_000L), 0).describe());
+    assertEquals("cpu 1.050 s", new TaskCgroup.Usage(OptionalLong.empty(), OptionalLong.empty(),
+        OptionalLong.of(1_049_999_999L), 0).describe());
+  }
+
   private static String group() {
     return "sme-test-" + UUID.randomUUID().toString().substring(0, 8);
   }

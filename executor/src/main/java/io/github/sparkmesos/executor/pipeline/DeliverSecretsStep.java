@@ -95,21 +95,30 @@ final class DeliverSecretsStep {
     try {
       files = area.create();
       List<LaunchPlan.SecretFile> written = new ArrayList<>();
+      List<Path> mounts = new ArrayList<>(); // pairs: the secret's file, the host file it is mounted over
       for (ResolveSecretsStep.FileValue file : resolved.files()) {
         Path hostFile = files.write(file.value(), Optional.empty());
         written.add(new LaunchPlan.SecretFile(hostFile, file.secret().target(), file.secret().delivery()));
         if (plan.container().isEmpty() && file.secret().delivery() == TaskSecret.Delivery.FILE) {
-          Path link = file.secret().hostPath(plan.directory());
-          Files.createDirectories(link.getParent());
+          Path target = file.secret().hostPath(plan.directory());
+          if (file.secret().mountedOver(plan.directory())) {
+            mounts.addAll(List.of(hostFile, target));
+            continue;
+          }
+          Files.createDirectories(target.getParent());
           try {
-            files.link(link, hostFile);
+            files.link(target, hostFile);
           } catch (FileAlreadyExistsException e) {
-            throw new LaunchFailedException("Cannot deliver the secret of " + file.secret().field() + " to " + link
+            throw new LaunchFailedException("Cannot deliver the secret of " + file.secret().field() + " to " + target
                 + ": a file is there already");
           }
         }
       }
-      return new Delivered(plan.withResolvedSecrets(resolved.environment(), written, resolved.values()), files);
+      LaunchPlan delivered = plan.withResolvedSecrets(resolved.environment(), written, resolved.values());
+      if (!mounts.isEmpty()) {
+        delivered = delivered.withEntry(SecretMounts.argv(mounts), java.util.Map.of());
+      }
+      return new Delivered(delivered, files);
     } catch (IOException | InvalidTaskException e) {
       new Delivered(plan, files).close();
       throw new LaunchFailedException("Cannot write the task's file secrets: " + e.getMessage(), e);

@@ -43,7 +43,8 @@ public final class ProcessRuntime implements TaskRuntime {
 
   private final Map<String, String> inheritedEnvironment;
   private final Optional<Guardian> guardian;
-  private final CompletableFuture<Void> leftoversEnded;
+  /** Ends with the guardian started, after what an earlier executor of the sandbox left was ended. */
+  private final CompletableFuture<Void> guardianStarted;
   private final Optional<TaskCgroups> cgroups;
   private final ResourceLimits limits;
   /** Why the operator's limits cannot be read (each task fails with it), or null. */
@@ -59,7 +60,7 @@ public final class ProcessRuntime implements TaskRuntime {
   public ProcessRuntime(Map<String, String> inheritedEnvironment, LogRotation logRotation) {
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
     this.guardian = Optional.empty();
-    this.leftoversEnded = CompletableFuture.completedFuture(null);
+    this.guardianStarted = CompletableFuture.completedFuture(null);
     this.cgroups = Optional.empty();
     this.limits = ResourceLimits.NONE;
     this.limitsError = null;
@@ -89,9 +90,37 @@ public final class ProcessRuntime implements TaskRuntime {
     Guardian own = Guardian.in(records);
     this.guardian = Optional.of(own);
     this.cgroups = Optional.of(new TaskCgroups("spark-mesos-executor-" + own.token(), operatorEnvironment));
-    // one stat on the start path; the /proc scan only when an earlier executor left a record
-    this.leftoversEnded = !Files.isDirectory(records) ? CompletableFuture.completedFuture(null)
-        : CompletableFuture.runAsync(() -> Guardian.endLeftovers(records, own.token()).forEach(Log::warn));
+    // off the start path and the first task's: what an earlier executor left (the /proc scan only when it left a
+    // record), then this executor's guardian and its cgroup groups, on a thread of their own while it subscribes
+    boolean leftRecords = Files.isDirectory(records);
+    this.guardianStarted = CompletableFuture.runAsync(() -> {
+      if (leftRecords) {
+        Guardian.endLeftovers(records, own.token()).forEach(Log::warn);
+      }
+      startGuardian(own);
+    }, work -> {
+      Thread thread = new Thread(work, "guardian-start");
+      thread.setDaemon(true);
+      thread.start();
+    });
+  }
+
+  private void startGuardian(Guardian own) {
+    try {
+      own.start(cgroups.map(TaskCgroups::groupDirectories).orElse(List.of()));
+    } catch (IOException | RuntimeException e) {
+      Log.warn("the guardian did not start (" + e.getMessage() + "): the tasks' processes would outlive an"
+          + " executor killed by SIGKILL until the next executor in this sandbox starts a task");
+    }
+  }
+
+  /**
+   * The executor is done: its guardian is released (as at its death), which ends what is still marked as its
+   * tasks' and their cgroups, and exits.
+   */
+  public void close() {
+    guardianStarted.join();
+    guardian.ifPresent(Guardian::release);
   }
 
   @Override
@@ -165,13 +194,7 @@ public final class ProcessRuntime implements TaskRuntime {
     if (guardian.isEmpty()) {
       return;
     }
-    leftoversEnded.join();
-    try {
-      guardian.get().start(cgroups.map(TaskCgroups::groupDirectories).orElse(List.of()));
-    } catch (IOException e) {
-      Log.warn("the guardian did not start (" + e.getMessage() + "): this task's processes would outlive an"
-          + " executor killed by SIGKILL until the next executor in this sandbox starts a task");
-    }
+    guardianStarted.join();
     env.put(Guardian.VARIABLE, guardian.get().token());
   }
 }

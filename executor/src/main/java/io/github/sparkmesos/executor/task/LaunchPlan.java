@@ -182,15 +182,18 @@ public record LaunchPlan(
   }
 
   /**
-   * This plan entered through {@code otherEntry} and with more variables (the CNI option starts the task inside its
-   * network namespace, with the address it got).
+   * This plan entered through {@code otherEntry} first, then through its own entry, and with more variables (the
+   * CNI option starts the task inside its network namespace, with the address it got; file secrets at host paths
+   * are mounted in a mount namespace of the task's).
    */
   public LaunchPlan withEntry(List<String> otherEntry, Map<String, String> moreEnvironment) {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.putAll(moreEnvironment);
+    List<String> entered = new java.util.ArrayList<>(otherEntry);
+    entered.addAll(entry);
     return new LaunchPlan(taskId, directory, inSandbox, uris, argv, env, container, containerizer, networks,
         secrets, secretFiles, killGracePeriod, maxCompletionTime, healthCheck, check, secretValues, warnings,
-        resources, imageEntrypoint, otherEntry, rlimits, hostname);
+        resources, imageEntrypoint, entered, rlimits, hostname);
   }
 
   /** This plan with a kill grace (the Docker executor's --stop_timeout when the task has no kill policy). */

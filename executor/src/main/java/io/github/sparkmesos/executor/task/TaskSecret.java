@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -76,18 +78,29 @@ public final class TaskSecret {
   }
 
   /**
-   * Where a file secret of a task on this host goes: a relative path under the task's directory; an absolute
-   * path only inside it, since this executor does not write secrets elsewhere on the host (Mesos bind-mounts them
-   * in the container's own mount namespace, which a process on the host does not have).
+   * Where a file secret of a task on this host goes: a path in the task's directory (relative, or absolute inside
+   * it), where it is linked; or an absolute path elsewhere, which must name an existing file: the secret is mounted
+   * over it in the task's own mount namespace, as Mesos's volume/secret isolator does for a container without a
+   * root filesystem, so the host's file stays as it was and nothing is written outside the sandbox.
    */
   public Path hostPath(Path directory) throws InvalidTaskException {
     Path dir = directory.toAbsolutePath().normalize();
     Path path = dir.resolve(target).normalize();
-    if (!path.startsWith(dir) || path.equals(dir)) {
+    if (path.equals(dir)) {
+      throw new InvalidTaskException(field, "'" + target + "' names the task's sandbox itself, not a file in it");
+    }
+    if (!path.startsWith(dir) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidTaskException(field, "'" + target + "' is outside the task's sandbox " + dir
-          + ": a task on this host gets its file secrets inside its sandbox only");
+          + " and is not an existing file: a task on this host gets a secret at such a path mounted over an existing"
+          + " file in its own mount namespace (as Mesos without a root filesystem), never written there");
     }
     return path;
+  }
+
+  /** Whether this file secret is mounted over a file of the host rather than linked in the task's directory. */
+  public boolean mountedOver(Path directory) {
+    Path dir = directory.toAbsolutePath().normalize();
+    return !dir.resolve(target).normalize().startsWith(dir);
   }
 
   /** A value as an environment holds it: UTF-8 text without NUL; empty when it is not that. */
