@@ -40,6 +40,8 @@ public final class ContainerLogs implements AutoCloseable {
   private final WritableByteChannel out;
   private final WritableByteChannel err;
   private final Reader follow = new Reader(true);
+  /** The current read when none writes: closing a read interrupts its thread, which must not be writing then. */
+  private final Reader none = new Reader(false);
   // guarded by this: the read whose frames are written, the bytes written of each stream, the last frames seen
   private Reader current = follow;
   private long outWritten;
@@ -101,7 +103,7 @@ public final class ContainerLogs implements AutoCloseable {
     throwWriteFailure();
     boolean whole = follow.ended.getCount() == 0 && follow.failure == null && tailMatches();
     if (!whole) {
-      follow.close();
+      stop(follow);
       whole = catchUp();
       throwWriteFailure();
     }
@@ -111,17 +113,33 @@ public final class ContainerLogs implements AutoCloseable {
   /** Stops following and closes the files. */
   @Override
   public void close() throws IOException {
-    follow.close();
     synchronized (this) {
       current = null;
+    }
+    follow.close();
+    synchronized (this) {
       out.close();
       err.close();
     }
   }
 
+  /**
+   * Ends {@code reader}'s writing, then its stream. Closing a stream interrupts the thread that reads it, and an
+   * interrupt during a write would close the file channel: the write in progress is waited for (both hold this
+   * lock), and no later frame of that read is written.
+   */
+  private void stop(Reader reader) {
+    synchronized (this) {
+      if (current == reader) {
+        current = none;
+      }
+    }
+    reader.close();
+  }
+
   /** What the engine does when its follow stream ends before the log does: the stream ends. For tests. */
   void endFollowingEarly() {
-    follow.close();
+    stop(follow);
     follow.ended.countDown();
   }
 
@@ -173,7 +191,7 @@ public final class ContainerLogs implements AutoCloseable {
     } catch (RuntimeException e) {
       return false;
     } finally {
-      again.close();
+      stop(again);
     }
   }
 
