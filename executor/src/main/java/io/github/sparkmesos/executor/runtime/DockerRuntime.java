@@ -44,7 +44,6 @@ public final class DockerRuntime implements TaskRuntime {
   public static final String LABEL_TASK = "io.github.sparkmesos.task";
   /** The prefix of the labels above, which a task's label parameters may not set. */
   private static final String OWN_LABELS = "io.github.sparkmesos.";
-
   /** How long the container's output may stop coming after its exit before the engine's log is read again. */
   private static final Duration LOGS_DRAIN = Duration.ofSeconds(10);
 
@@ -309,11 +308,10 @@ public final class DockerRuntime implements TaskRuntime {
         Log.warn("container " + name + ": " + e.getMessage());
         exit.complete(ExitStatus.exited(-1));
       }
-      try {
+      try (logs) {
         if (!logs.awaitEnd(LOGS_DRAIN)) {
           Log.warn("container " + name + ": the engine did not give its output to the end");
         }
-        logs.close();
       } catch (Exception e) {
         Log.warn("container " + name + ": its output: " + e.getMessage());
       }
