@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A child started by {@link ProcessLauncher}: a session leader whose pid is also its process group
@@ -28,6 +29,7 @@ public final class ChildProcess {
   private final Runnable groupCheck = this::checkGroup;
   private ScheduledFuture<?> escalation;
   private long killDeadlineNanos = Long.MAX_VALUE;
+  private volatile BooleanSupplier heldIn = () -> false;
   private boolean terminated;
 
   ChildProcess(int pid, CompletableFuture<ExitStatus> exit) {
@@ -71,7 +73,20 @@ public final class ChildProcess {
     if (LibC.INSTANCE.kill(-pid, 0) == 0 || LibC.errno() == LibC.EPERM) {
       return true;
     }
+    if (heldIn.getAsBoolean()) {
+      return false; // what holds every process of the session is empty: no scan of /proc
+    }
     return !ProcessTable.inSession(pid).isEmpty();
+  }
+
+  /**
+   * Every process of this child's session is held in a container (its task's cgroup, joined before its command
+   * ran) for which {@code empty} says true only when it surely holds nothing: then the session is gone without a
+   * scan of every process of the host. A container that holds something (perhaps processes that left the
+   * session) still leaves the answer to /proc.
+   */
+  public void heldIn(BooleanSupplier empty) {
+    heldIn = empty;
   }
 
   /** Whether {@link #kill} has been called. */

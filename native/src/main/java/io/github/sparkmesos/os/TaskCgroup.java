@@ -185,6 +185,18 @@ public final class TaskCgroup {
   }
 
   /** The pids in the cgroup now. */
+  /** True only when the cgroup could be read and holds no process (an unreadable one is not said to be empty). */
+  public boolean isEmpty() {
+    for (Path file : procsFiles()) {
+      try {
+        return Files.readString(file).isBlank();
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   public List<Integer> pids() {
     for (Path file : procsFiles()) {
       try {

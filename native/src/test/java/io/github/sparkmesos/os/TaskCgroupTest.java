@@ -64,6 +64,7 @@ class TaskCgroupTest {
     assertTrue(cgroup.pids().contains(task.pid()) && cgroup.pids().contains(grandchild),
         "the leader and the grandchild (its environment emptied, its session left): " + cgroup.pids());
 
+    assertFalse(cgroup.isEmpty());
     assertTrue(cgroup.killAll() >= 2);
     task.onExit().get(10, TimeUnit.SECONDS);
     gc.onExit().get(10, TimeUnit.SECONDS);
@@ -71,7 +72,9 @@ class TaskCgroupTest {
     assertTrue(usage.peakMemoryBytes().orElseThrow() > 0 && usage.cpuNanos().orElseThrow() > 0, usage.toString());
     assertEquals(0, usage.oomKills());
     Waits.awaitCondition(() -> cgroup.pids().isEmpty(), java.time.Duration.ofSeconds(10), "the cgroup empties");
+    assertTrue(cgroup.isEmpty());
     assertTrue(cgroup.remove(), "removed once empty");
+    assertFalse(cgroup.isEmpty(), "a cgroup that cannot be read is not said to be empty");
     assertFalse(Files.exists(hierarchies.memory().get().resolve(group).resolve("task")));
     Files.delete(hierarchies.memory().get().resolve(group));
     Files.delete(hierarchies.cpuacct().get().resolve(group));

@@ -178,10 +178,12 @@ public final class ProcessRuntime implements TaskRuntime {
       // in the executor's own sandbox (a command task) the files are the executor's: the agent's logger keeps them
       if (rotation.rotates() && !plan.inSandbox()) {
         RotatedOutput.Started started = RotatedOutput.spawn(spec, plan.directory(), rotation);
+        cgroup.ifPresent(c -> started.child().heldIn(c::isEmpty));
         return new RotatedOutput.Task(new ProcessTask(started.child(), Map.copyOf(env), cgroup, log, checks),
             started.allGone());
       }
       ChildProcess child = ProcessLauncher.spawn(spec);
+      cgroup.ifPresent(c -> child.heldIn(c::isEmpty)); // its session is gone once the cgroup is empty: no /proc scan
       return new ProcessTask(child, Map.copyOf(env), cgroup, log, checks);
     } catch (IOException | IllegalArgumentException e) {
       cgroup.ifPresent(TaskCgroup::remove);
