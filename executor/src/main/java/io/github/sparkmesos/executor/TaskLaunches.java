@@ -81,6 +81,9 @@ final class TaskLaunches {
         () -> DockerRuntime.forExecutor(childEnvironment, agentEnv.frameworkId(), agentEnv.executorId(),
             dockerExecutor.map(d -> new DockerRuntime.AgentContainer(d.container(),
                 d.mappedDirectory().orElse(DockerRuntime.MAPPED_SANDBOX), d.engineHost())), logRotation));
+    if (dockerExecutor.isPresent()) {
+      runtimes.prepareDocker(); // as the agent's Docker executor its one task runs in a container
+    }
     this.fetcher = fetcher;
     DockerPolicy policy = DockerPolicy.NONE;
     Optional<String> error = Optional.empty();

@@ -110,7 +110,7 @@ public final class ProcessRuntime implements TaskRuntime {
       own.start(cgroups.map(TaskCgroups::groupDirectories).orElse(List.of()));
     } catch (IOException | RuntimeException e) {
       Log.warn("the guardian did not start (" + e.getMessage() + "): the tasks' processes would outlive an"
-          + " executor killed by SIGKILL until the next executor in this sandbox starts a task");
+          + " executor killed by SIGKILL until the next executor in this sandbox starts");
     }
   }
 

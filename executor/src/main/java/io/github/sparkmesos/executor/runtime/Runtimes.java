@@ -27,13 +27,34 @@ public final class Runtimes {
     }
     TaskValidation.requireSupportedContainerizer(plan);
     String image = plan.container().get().image().toString();
-    if (dockerRuntime == null) {
+    try {
+      return docker();
+    } catch (RuntimeException e) {
+      throw new LaunchFailedException("Cannot reach the Docker engine for image '" + image + "': "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes the Docker runtime now, on a thread of its own, for an executor whose every task runs in a container
+   * (the agent's Docker executor): its container then does not wait for docker-java to load and the engine to
+   * answer. A plan selected meanwhile waits for it; a failure is left for that plan to report.
+   */
+  public void prepareDocker() {
+    Thread thread = new Thread(() -> {
       try {
-        dockerRuntime = docker.get();
+        docker();
       } catch (RuntimeException e) {
-        throw new LaunchFailedException("Cannot reach the Docker engine for image '" + image + "': "
-            + e.getMessage(), e);
+        // the first plan in a container tries again and says why
       }
+    }, "docker-runtime-start");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private synchronized TaskRuntime docker() {
+    if (dockerRuntime == null) {
+      dockerRuntime = docker.get();
     }
     return dockerRuntime;
   }
