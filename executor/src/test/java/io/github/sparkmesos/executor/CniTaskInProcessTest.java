@@ -20,11 +20,9 @@ import org.apache.mesos.v1.Protos.ContainerInfo;
 import org.apache.mesos.v1.Protos.Label;
 import org.apache.mesos.v1.Protos.Labels;
 import org.apache.mesos.v1.Protos.NetworkInfo;
-import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
-import org.apache.mesos.v1.executor.Protos.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,11 +69,6 @@ class CniTaskInProcessTest {
   private static TaskInfo groupTask(String id, String command, NetworkInfo network) {
     return ExecutorInProcessTest.groupTask(id, command).toBuilder().setContainer(ContainerInfo.newBuilder()
         .setType(ContainerInfo.Type.MESOS).addNetworkInfos(network)).build();
-  }
-
-  private void kill(LoopbackAgent agent, String taskId) {
-    agent.api.send(Event.newBuilder().setType(Event.Type.KILL).setKill(Event.Kill.newBuilder()
-        .setTaskId(TaskID.newBuilder().setValue(taskId))).build());
   }
 
   /** The task's network namespaces and its records are gone, and host-local has no lease left. */
@@ -151,7 +144,7 @@ class CniTaskInProcessTest {
           healthy = agent.await("t", TaskState.TASK_RUNNING);
         }
         assertTrue(healthy.getHealthy(), "the probe reached the task inside its namespace: " + healthy);
-        kill(agent, "t");
+        agent.kill("t");
         agent.await("t", TaskState.TASK_KILLED);
       }
     }
@@ -228,7 +221,7 @@ class CniTaskInProcessTest {
       assertTrue(Files.readString(Path.of("/etc/hosts")).lines().noneMatch(l -> l.contains(hostname)),
           "the host's /etc/hosts is untouched");
 
-      kill(agent, "n");
+      agent.kill("n");
       agent.await("n", TaskState.TASK_KILLED);
       assertReleased();
       assertEquals("DEL", network.recordedEnvironment("DEL").get("CNI_COMMAND"));

@@ -24,6 +24,7 @@ import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.TaskGroupInfo;
+import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
@@ -145,6 +146,12 @@ final class LoopbackAgent implements AutoCloseable {
         .build())) {
       throw new AssertionError("no subscription to send LAUNCH on");
     }
+  }
+
+  /** A KILL of {@code taskId}, as the framework asks for it (the task's own kill policy applies). */
+  void kill(String taskId) {
+    api.send(Event.newBuilder().setType(Event.Type.KILL).setKill(Event.Kill.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue(taskId))).build());
   }
 
   void launchGroup(TaskInfo... tasks) {

@@ -25,10 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
-import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
-import org.apache.mesos.v1.executor.Protos.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,8 +148,7 @@ class SecretsInProcessTest {
           "etc-app/missing.conf") + "' is outside the task's sandbox"), failed.getMessage());
       assertFalse(Files.exists(sandbox.resolve("tasks/n")), "nothing of it exists");
 
-      agent.api.send(Event.newBuilder().setType(Event.Type.KILL).setKill(Event.Kill.newBuilder()
-          .setTaskId(TaskID.newBuilder().setValue("m"))).build());
+      agent.kill("m");
       agent.await("m", TaskState.TASK_KILLED);
       assertEquals("the host's own file\n", Files.readString(hostFile));
       try (Stream<Path> left = Files.walk(dir.resolve("shm"))) {
@@ -171,8 +168,7 @@ class SecretsInProcessTest {
       Path link = sandbox.resolve("tasks/k/db.pw");
       assertEquals(STORED, Files.readString(link));
       assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(link)));
-      agent.api.send(Event.newBuilder().setType(Event.Type.KILL).setKill(Event.Kill.newBuilder()
-          .setTaskId(TaskID.newBuilder().setValue("k"))).build());
+      agent.kill("k");
       agent.await("k", TaskState.TASK_KILLED);
       assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS));
       try (Stream<Path> left = Files.walk(dir.resolve("shm"))) {
