@@ -41,11 +41,12 @@ public final class CgroupEscape {
       if (f.length != 3) {
         continue;
       }
-      Optional<String[]> mount = mountOf(f[0].equals("0") ? List.of() : List.of(f[1].split(",")), mounts);
-      if (mount.isEmpty() || f[2].equals(mount.get()[0])) {
+      List<String> controllers = f[0].equals("0") ? List.of() : List.of(f[1].split(","));
+      Optional<CgroupMount> mount = CgroupMount.showing(f[2], CgroupMount.of(controllers, mounts));
+      if (mount.isEmpty() || f[2].equals(mount.get().root())) {
         continue; // not reachable here, or already at the top of what this mount shows
       }
-      Path procs = Path.of(mount.get()[1], "cgroup.procs");
+      Path procs = mount.get().point().resolve("cgroup.procs");
       try {
         Files.writeString(procs, Long.toString(pid), StandardCharsets.US_ASCII);
         moved.add(procs);
@@ -54,27 +55,5 @@ public final class CgroupEscape {
       }
     }
     return moved;
-  }
-
-  /**
-   * The mount of the hierarchy with {@code controllers} (empty: the v2 hierarchy): its root in the hierarchy and
-   * its mount point, from mountinfo lines such as {@code 35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup
-   * rw,memory}.
-   */
-  private static Optional<String[]> mountOf(List<String> controllers, List<String> mounts) {
-    for (String line : mounts) {
-      String[] halves = line.split(" - ", 2);
-      String[] f = halves[0].split(" ");
-      String[] g = halves.length == 2 ? halves[1].split(" ") : new String[0];
-      if (f.length < 5 || g.length < 3) {
-        continue;
-      }
-      boolean matches = controllers.isEmpty() ? g[0].equals("cgroup2")
-          : g[0].equals("cgroup") && List.of(g[2].split(",")).containsAll(controllers);
-      if (matches) {
-        return Optional.of(new String[] {f[3], f[4]});
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -105,22 +105,7 @@ public final class TaskCgroup {
 
   private static Optional<Path> ownUnified(List<String> cgroups, List<String> mounts) {
     String path = cgroups.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst().orElse(null);
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String line : mounts) {
-      String[] halves = line.split(" - ", 2);
-      String[] f = halves[0].split(" ");
-      if (halves.length == 2 && halves[1].startsWith("cgroup2 ")) {
-        String root = f[3];
-        String relative = root.equals("/") ? path : path.startsWith(root) ? path.substring(root.length()) : null;
-        if (relative != null) {
-          Path dir = Path.of(f[4], relative);
-          return Files.isDirectory(dir) && Files.isWritable(dir) ? Optional.of(dir) : Optional.empty();
-        }
-      }
-    }
-    return Optional.empty();
+    return path == null ? Optional.empty() : writable(path, CgroupMount.of(List.of(), mounts));
   }
 
   /** The directory of this process's cgroup in the v1 hierarchy with {@code controller}, when writable. */
@@ -132,23 +117,12 @@ public final class TaskCgroup {
         path = f[2];
       }
     }
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String line : mounts) { // "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory"
-      String[] halves = line.split(" - ", 2);
-      String[] f = halves[0].split(" ");
-      String[] g = halves.length == 2 ? halves[1].split(" ") : new String[0];
-      if (g.length >= 3 && g[0].equals("cgroup") && List.of(g[2].split(",")).contains(controller)) {
-        String root = f[3];
-        String relative = root.equals("/") ? path : path.startsWith(root) ? path.substring(root.length()) : null;
-        if (relative != null) {
-          Path dir = Path.of(f[4], relative);
-          return Files.isDirectory(dir) && Files.isWritable(dir) ? Optional.of(dir) : Optional.empty();
-        }
-      }
-    }
-    return Optional.empty();
+    return path == null ? Optional.empty() : writable(path, CgroupMount.of(List.of(controller), mounts));
+  }
+
+  private static Optional<Path> writable(String path, List<CgroupMount> mounts) {
+    return CgroupMount.showing(path, mounts).flatMap(m -> m.directory(path))
+        .filter(dir -> Files.isDirectory(dir) && Files.isWritable(dir));
   }
 
   /**
