@@ -22,10 +22,22 @@ class GuardianTest {
    */
   private static ChildProcess markedTask(Path dir, Guardian guardian) throws Exception {
     String[] entry = guardian.entry().split("=", 2);
-    String script = "setsid sh -c 'sleep 600 & echo $! > grandchild.tmp; mv grandchild.tmp grandchild.pid' & exec sleep 600";
+    String script = "setsid sh -c 'echo $$ > shell.pid; sleep 600 & echo $! > grandchild.tmp;"
+        + " mv grandchild.tmp grandchild.pid' & exec sleep 600";
     ChildProcess task = ProcessLauncher.spawn(ProcessSpec.of(List.of("sh", "-c", script),
         Map.of("PATH", "/usr/bin:/bin", entry[0], entry[1]), dir));
     Waits.awaitFile(dir.resolve("grandchild.pid"));
+    // the shell that left the session has exited too (a zombie of the task's sleep, or gone): marked, then, are
+    // the task and the grandchild only
+    Path shell = Path.of("/proc", Files.readString(dir.resolve("shell.pid")).trim(), "stat");
+    Waits.awaitCondition(() -> {
+      try {
+        String stat = Files.readString(shell);
+        return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+      } catch (java.io.IOException e) {
+        return true; // gone
+      }
+    }, java.time.Duration.ofSeconds(30), "the shell that left the session exited");
     return task;
   }
 
