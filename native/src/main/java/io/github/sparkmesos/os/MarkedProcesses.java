@@ -32,10 +32,11 @@ public final class MarkedProcesses {
 
   /**
    * SIGKILL to every process holding {@code entry}, again until none is found (a process may fork
-   * while the first ones die); at most {@code rounds} rounds. Returns how many were signalled.
+   * while the first ones die); at most {@code rounds} rounds. Returns how many processes were signalled,
+   * each once however many rounds still saw it dying.
    */
   public static int killAll(String entry, int rounds) {
-    int killed = 0;
+    java.util.Set<Integer> killed = new java.util.HashSet<>();
     for (int round = 0; round < rounds; round++) {
       List<ProcessTable.Entry> left = find(entry);
       if (left.isEmpty()) {
@@ -43,11 +44,11 @@ public final class MarkedProcesses {
       }
       for (ProcessTable.Entry e : left) {
         if (LibC.INSTANCE.kill(e.pid(), Signal.SIGKILL.number()) == 0) {
-          killed++;
+          killed.add(e.pid());
         }
       }
     }
-    return killed;
+    return killed.size();
   }
 
   private static boolean holds(int pid, byte[] entry) {
